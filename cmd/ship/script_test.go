@@ -1,0 +1,124 @@
+package main
+
+// End-to-end stories: each testdata/script/*.txtar runs the real ship
+// command (this test binary re-executed as "ship") in a fresh directory.
+// Run one with: go test ./cmd/ship -run TestScript/publish-dry-run
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/hexship/ship/cmd/internal/cli"
+	"github.com/hexship/ship/internal/hexcoretest"
+	"github.com/hexship/ship/tarball"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+var update = flag.Bool("update", false, "rewrite the cmp expectations of the scripts")
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"ship": func() { os.Exit(cli.Main()) },
+	})
+}
+
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "testdata/script",
+		RequireExplicitExec: true,
+		RequireUniqueNames:  true,
+		UpdateScripts:       *update,
+		Setup: func(env *testscript.Env) error {
+			env.Setenv("NO_COLOR", "1")
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"exit-code":      cmdExitCode,
+			"sha256env":      cmdSHA256Env,
+			"hexcore-unpack": cmdHexCoreUnpack,
+		},
+		Condition: func(cond string) (bool, error) {
+			if cond == "hexcore" {
+				return hexcoretest.Available() == nil, nil
+			}
+			return false, errors.New("unknown condition " + cond)
+		},
+	})
+}
+
+// exit-code N PROG ARGS... runs PROG and checks that it exits with N; its
+// output is then matched by stdout and stderr like exec's.
+func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exit-code N PROG [ARGS...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var exitErr *exec.ExitError
+		if !errors.As(err, &exitErr) {
+			ts.Fatalf("%s: %v", args[1], err)
+		}
+		got = exitErr.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+	}
+}
+
+// sha256env FILE VAR sets VAR to the lowercase hex SHA-256 of FILE.
+func cmdSHA256Env(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: sha256env FILE VAR")
+	}
+	sum := sha256.Sum256([]byte(ts.ReadFile(args[0])))
+	ts.Setenv(args[1], hex.EncodeToString(sum[:]))
+}
+
+// hexcore-unpack FILE NAME VERSION has hex_core (from rebar3) unpack the
+// tarball FILE and checks that it accepts it with that name and version,
+// the same checksums and the same files as our own reader.
+func cmdHexCoreUnpack(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: hexcore-unpack FILE NAME VERSION")
+	}
+	path := ts.MkAbs(args[0])
+	got, err := hexcoretest.Unpack(path)
+	ts.Check(err)
+	f, err := os.Open(path)
+	ts.Check(err)
+	defer f.Close()
+	ours, err := tarball.Read(f, nil)
+	ts.Check(err)
+
+	if got.Name != args[1] || got.Version != args[2] {
+		ts.Fatalf("hex_core read %s %s, want %s %s", got.Name, got.Version, args[1], args[2])
+	}
+	if got.OuterChecksum != strings.ToUpper(hex.EncodeToString(ours.OuterChecksum[:])) ||
+		got.InnerChecksum != strings.ToUpper(hex.EncodeToString(ours.InnerChecksum[:])) {
+		ts.Fatalf("checksums differ: hex_core %s/%s, ours %X/%X", got.InnerChecksum, got.OuterChecksum, ours.InnerChecksum, ours.OuterChecksum)
+	}
+	var names []string
+	for _, fi := range ours.Files {
+		names = append(names, fi.Name)
+	}
+	// hex_core lists regular files only.
+	var regular []string
+	for _, fi := range ours.Files {
+		if fi.Mode.IsRegular() {
+			regular = append(regular, fi.Name)
+		}
+	}
+	if strings.Join(got.Files, "\n") != strings.Join(regular, "\n") {
+		ts.Fatalf("hex_core files:\n%s\nours:\n%s", strings.Join(got.Files, "\n"), strings.Join(names, "\n"))
+	}
+	ts.Logf("hex_core accepted %s: %d files, outer checksum %s", args[0], len(got.Files), got.OuterChecksum)
+}

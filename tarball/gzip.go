@@ -1,0 +1,27 @@
+package tarball
+
+import (
+	"io"
+	"time"
+
+	"github.com/klauspost/pgzip"
+)
+
+// gzipBlockSize is the amount of input each parallel deflate works on.
+// Output bytes depend on it (each block restarts the deflate state from the
+// previous block's window), so it is fixed: changing it changes checksums.
+const gzipBlockSize = 1 << 20
+
+// newGzipWriter returns a gzip writer whose 10-byte header matches hex_core's
+// (no name, no mtime, XFL 0, OS 0) and which compresses blocks on all cores.
+// The deflate bytes differ from zlib's; checksums are computed over what is
+// written, so readers never need them to match.
+func newGzipWriter(w io.Writer) *pgzip.Writer {
+	zw := pgzip.NewWriter(w)
+	zw.Header.OS = 0
+	// pgzip writes ModTime.Unix() as is, so the zero time would not give 0.
+	zw.Header.ModTime = time.Unix(0, 0)
+	// SetConcurrency only fails for a block size under 1 KiB or no blocks.
+	_ = zw.SetConcurrency(gzipBlockSize, 4)
+	return zw
+}

@@ -1,0 +1,50 @@
+package tarball
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+)
+
+// FuzzRead feeds arbitrary bytes to Read. Read must never panic, must
+// refuse only with an *Error, and whatever it accepts must be safe to
+// unpack and consistent with itself.
+func FuzzRead(f *testing.F) {
+	for _, name := range hexCoreFixtures {
+		f.Add(readFixture(f, name))
+	}
+	f.Add([]byte("badtar"))
+	f.Add(withContents(f, member{name: "../evil", data: []byte("x")}))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var sizes int64
+		pkg, err := Read(bytes.NewReader(data), &ReadOptions{OnFile: func(fi FileInfo, r io.Reader) error {
+			// A read error here resurfaces from Read itself, as an *Error.
+			n, _ := io.Copy(io.Discard, r)
+			sizes += n
+			return nil
+		}})
+		if err != nil {
+			var te *Error
+			if !errors.As(err, &te) {
+				t.Fatalf("error %v (%T) is not a *tarball.Error", err, err)
+			}
+			return
+		}
+		if pkg.ContentsSize > DefaultLimits.MaxUncompressedSize || pkg.Size != int64(len(data)) {
+			t.Fatalf("sizes: contents %d, outer %d of %d", pkg.ContentsSize, pkg.Size, len(data))
+		}
+		for _, fi := range pkg.Files {
+			if !safeRelativePath(fi.Name) {
+				t.Fatalf("accepted unsafe path %q", fi.Name)
+			}
+			if fi.Linkname != "" && !safeSymlink(fi.Name, fi.Linkname) {
+				t.Fatalf("accepted unsafe symlink %q -> %q", fi.Name, fi.Linkname)
+			}
+		}
+		again, err := Read(bytes.NewReader(data), nil)
+		if err != nil || again.OuterChecksum != pkg.OuterChecksum {
+			t.Fatalf("second read differs: %v", err)
+		}
+	})
+}
