@@ -53,6 +53,9 @@ GitHub = "https://github.com/me/my_package"
 // fs.ErrNotExist and shows how to write one.
 func Load(dir string) (*Package, error) {
 	root, err := os.OpenRoot(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such package directory", dir)
+	}
 	if err != nil {
 		return nil, err
 	}

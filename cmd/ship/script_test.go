@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/hexship/ship/cmd/internal/cli"
@@ -43,6 +44,7 @@ func TestScript(t *testing.T) {
 			"exit-code":      cmdExitCode,
 			"sha256env":      cmdSHA256Env,
 			"hexcore-unpack": cmdHexCoreUnpack,
+			"mkfifo":         cmdMkfifo,
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "hexcore" {
@@ -72,6 +74,14 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 	}
+}
+
+// mkfifo PATH makes a named pipe, which no package may hold.
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: mkfifo PATH")
+	}
+	ts.Check(syscall.Mkfifo(ts.MkAbs(args[0]), 0o644))
 }
 
 // sha256env FILE VAR sets VAR to the lowercase hex SHA-256 of FILE.
