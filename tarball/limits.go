@@ -31,6 +31,9 @@ type capReader struct {
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
+	if c.n > c.max {
+		return 0, c.err
+	}
 	if int64(len(p)) > c.max-c.n+1 {
 		p = p[:c.max-c.n+1]
 	}

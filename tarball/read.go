@@ -176,7 +176,7 @@ func readContents(gz []byte, limits Limits, onFile func(FileInfo, io.Reader) err
 		return &Error{Kind: ErrBadContents, Err: err}
 	}
 	raw := &capReader{r: zr, max: limits.MaxUncompressedSize, err: limits.tooBigUncompressed()}
-	if err := walkContents(tar.NewReader(raw), onFile, pkg); err != nil {
+	if err := walkContents(tar.NewReader(raw), limits, onFile, pkg); err != nil {
 		return contentsError(err)
 	}
 	// Read to the end so the gzip trailer (CRC and size) is verified.
@@ -187,7 +187,10 @@ func readContents(gz []byte, limits Limits, onFile func(FileInfo, io.Reader) err
 	return nil
 }
 
-func walkContents(tr *tar.Reader, onFile func(FileInfo, io.Reader) error, pkg *Package) error {
+func walkContents(tr *tar.Reader, limits Limits, onFile func(FileInfo, io.Reader) error, pkg *Package) error {
+	// The sizes headers claim are bounded too, not only the bytes inflated,
+	// so that no entry can make OnFile read more than the limit.
+	var claimed int64
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -199,6 +202,10 @@ func walkContents(tr *tar.Reader, onFile func(FileInfo, io.Reader) error, pkg *P
 		fi, err := checkEntry(hdr)
 		if err != nil {
 			return err
+		}
+		claimed += fi.Size
+		if fi.Size > limits.MaxUncompressedSize || claimed > limits.MaxUncompressedSize {
+			return limits.tooBigUncompressed()
 		}
 		pkg.Files = append(pkg.Files, fi)
 		if onFile != nil && fi.Mode.IsRegular() {
@@ -216,6 +223,11 @@ func checkEntry(hdr *tar.Header) (FileInfo, error) {
 		return FileInfo{}, &Error{Kind: ErrUnsafePath, Name: hdr.Name}
 	}
 	fi := FileInfo{Name: name, Mode: hdr.FileInfo().Mode()}
+	if isSparse(hdr) {
+		// A sparse entry's holes read as zeros that were never stored, so
+		// a few bytes could claim any size; hex_core never writes them.
+		return FileInfo{}, &Error{Kind: ErrUnsupportedFileType, Name: name, Detail: "sparse"}
+	}
 	switch hdr.Typeflag {
 	case tar.TypeReg:
 		fi.Size = hdr.Size
@@ -246,6 +258,20 @@ func contentsError(err error) error {
 		return err
 	}
 	return &Error{Kind: ErrBadContents, Err: err}
+}
+
+// isSparse reports whether hdr is a GNU sparse file, in the old GNU or in
+// the PAX form; archive/tar presents the PAX form as a regular file.
+func isSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // typeName names a tar entry type in the words hex_core's errors use.

@@ -111,6 +111,48 @@ func TestReadRefuses(t *testing.T) {
 	}
 }
 
+// headerOnly returns a tar header block for a regular file claiming size
+// bytes, with typeflag patched in and the checksum recomputed: shapes
+// archive/tar will not write.
+func headerOnly(t testing.TB, name string, size int64, typeflag byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := tar.NewWriter(&buf).WriteHeader(&tar.Header{Name: name, Size: size, Mode: 0o644, Format: tar.FormatGNU}); err != nil {
+		t.Fatal(err)
+	}
+	blk := (*[blockSize]byte)(buf.Bytes()[:blockSize])
+	blk[offType] = typeflag
+	copy(blk[offChksum:offChksum+lenChksum], "        ")
+	putOctal(blk[offChksum:offChksum+lenChksum], checksum(blk))
+	return blk[:]
+}
+
+func TestReadRefusesClaimedSizes(t *testing.T) {
+	meta := outerMembersOf(t, readFixture(t, "unpack-baseline-foo-1.0.0.tar"))["metadata.config"]
+	cases := []struct {
+		name     string
+		contents []byte
+		want     error
+	}{
+		// Holes read as zeros that were never stored.
+		{"old GNU sparse", headerOnly(t, "holes", 1<<40, tar.TypeGNUSparse), ErrUnsupportedFileType},
+		// Stopped at the header, before any byte is inflated.
+		{"size over the limit", headerOnly(t, "huge", 1<<40, tar.TypeReg), ErrTooBigUncompressed},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			data := assemble(t, meta, gz(t, tc.contents))
+			_, err := Read(bytes.NewReader(data), &ReadOptions{OnFile: func(FileInfo, io.Reader) error {
+				t.Fatal("OnFile called for a refused entry")
+				return nil
+			}})
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("error %v, want kind %v", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestReadChecksumMismatchNamesBoth(t *testing.T) {
 	base := outerMembersOf(t, readFixture(t, "unpack-baseline-foo-1.0.0.tar"))
 	data := rawTar(t,
