@@ -35,7 +35,8 @@ func (e *MetadataError) Error() string {
 // set; requirements and links keep their order (hex_core's is sorted by
 // name, as it writes them from a map). Extra entries are written as they
 // are, except those whose key is one of the typed keys above or repeats an
-// earlier entry's, which are skipped.
+// earlier entry's, which are skipped. Encode panics if an Extra value is or
+// holds a nil Term.
 func (m Metadata) Encode() []byte {
 	var b []byte
 	for _, kv := range m.terms() {

@@ -117,7 +117,7 @@ func TestMetadataRoundTrip(t *testing.T) {
 // metadata, which is not necessarily in canonical form: after one round
 // trip, Encode and DecodeMetadata are inverses.
 func TestMetadataRoundTripRandom(t *testing.T) {
-	g := newGen(1)
+	g := newTermGen(1)
 	for i := range 500 {
 		m := g.metadata()
 		first := m.Encode()

@@ -9,9 +9,9 @@ import "math/big"
 // Erlang cannot tell a string from a list of integers, so one value has two
 // spellings. DecodeTerms always returns the spelling Erlang prints: a
 // non-empty list of integers that are all printable Latin-1 characters is a
-// Charlist, any other list is a List, and "" is the empty List. Terms built
-// that way compare equal with == or reflect.DeepEqual exactly when Erlang
-// considers them equal.
+// Charlist, any other list is a List, and "" is the empty List; an integer
+// is an Int when it fits in an int64. Terms in that form are equal under
+// reflect.DeepEqual exactly when Erlang considers them equal.
 type Term interface {
 	isTerm()
 }

@@ -157,25 +157,17 @@ func layoutBinary(b string) *node {
 	return &node{kind: bytesNode, size: len(text), text: string(text), bytes: b}
 }
 
-// binaryString spells b as a string literal if Erlang does: when b is UTF-8
-// whose characters are all printable Latin-1 (marked /utf8 unless b is
-// ASCII), or else when every byte is a printable Latin-1 character.
+// binaryString spells b as a string literal if Erlang does: when b, read
+// as UTF-8 if valid and else as Latin-1, has only printable Latin-1
+// characters. UTF-8 beyond ASCII is marked /utf8.
 func binaryString(b string) (string, bool) {
-	var chars []rune
-	suffix := ""
-	if utf8.ValidString(b) {
-		chars = []rune(b)
-		if len(chars) != len(b) {
-			suffix = "/utf8"
-		}
-	} else {
-		chars = make([]rune, len(b))
-		for i := 0; i < len(b); i++ {
-			chars[i] = rune(b[i])
-		}
-	}
+	chars := decodeText([]byte(b))
 	if !allPrintable(chars) {
 		return "", false
+	}
+	suffix := ""
+	if len(chars) != len(b) {
+		suffix = "/utf8"
 	}
 	return "<<" + quoteString(chars, '"') + suffix + ">>", true
 }

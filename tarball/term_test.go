@@ -24,7 +24,9 @@ import (
 // binaries as bytes and strings as integer lists) and NAME.golden the same
 // forms as hex_core writes them, io_lib_pretty:print(Form, [{encoding,
 // utf8}]) followed by ".\n". go test -run TestTermGoldens -update-erlang
-// rewrites them with the erl on PATH. And when erl is on PATH,
+// rewrites them with the erl on PATH (hexcore_long_names.golden, which has
+// no .input, is the metadata.config hex_core's hex_tarball:create wrote for
+// the long_names fixture). And when erl is on PATH,
 // TestPrettyMatchesErlang compares freshly generated random metadata.
 //
 // Terms reach Erlang in the external term format rather than as text, so
@@ -138,44 +140,44 @@ func appendETFInt(b []byte, x *big.Int) []byte {
 	return append(append(b, sign), mag...)
 }
 
-// gen makes random metadata with the shapes hex_core writes and the corner
+// termGen makes random metadata with the shapes hex_core writes and the corner
 // cases of the printer: long and unicode strings, bytes that are not
 // UTF-8, long lists, requirements, nested extra terms with tagged tuples.
-type gen struct {
+type termGen struct {
 	r *rand.Rand
 }
 
-func newGen(seed uint64) gen {
-	return gen{rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))}
+func newTermGen(seed uint64) termGen {
+	return termGen{rand.New(rand.NewPCG(seed, seed^0x9E3779B97F4A7C15))}
 }
 
-func (g gen) chance(p float64) bool { return g.r.Float64() < p }
-func (g gen) n(n int) int           { return g.r.IntN(n) }
+func (g termGen) chance(p float64) bool { return g.r.Float64() < p }
+func (g termGen) n(n int) int           { return g.r.IntN(n) }
 
-func (g gen) pick(s []string) string { return s[g.n(len(s))] }
+func (g termGen) pick(s []string) string { return s[g.n(len(s))] }
 
 var (
-	words    = []string{"foo", "bar", "ex", "lib", "cowboy", "decimal", "json", "x", "plug", "a", "long_name", "http2", "web-socket"}
-	latin1   = []string{"é", "ü", "ß", "ÿ", "ñ", "ç", "Å", "\u00a0", "«", "»"}
-	unicode  = []string{"ё", "Привет", "日本語", "😀", "ẞ", "\u2028", "Ω"}
-	controls = []string{"\n", "\t", "\r", "\x1b", "\x7f", "\x01", "\x00", "\"", "\\", "'", "\v", "\b", "\f"}
-	rawBytes = []string{"\xe9", "\xff", "\xc3", "\x80", "\xa0"}
-	atoms    = []string{"true", "false", "ok", "error", "nil", "undefined", "a_long_atom_name_for_tags", "ünï", "ß", "x@y",
+	genWords    = []string{"foo", "bar", "ex", "lib", "cowboy", "decimal", "json", "x", "plug", "a", "long_name", "http2", "web-socket"}
+	genLatin1   = []string{"é", "ü", "ß", "ÿ", "ñ", "ç", "Å", "\u00a0", "«", "»"}
+	genUnicode  = []string{"ё", "Привет", "日本語", "😀", "ẞ", "\u2028", "Ω"}
+	genControls = []string{"\n", "\t", "\r", "\x1b", "\x7f", "\x01", "\x00", "\"", "\\", "'", "\v", "\b", "\f"}
+	genRawBytes = []string{"\xe9", "\xff", "\xc3", "\x80", "\xa0"}
+	genAtoms    = []string{"true", "false", "ok", "error", "nil", "undefined", "a_long_atom_name_for_tags", "ünï", "ß", "x@y",
 		"Upper", "with space", "", "ё", "end", "receive", "a'b", "tab\there", "_under", "9lives", "semi;colon"}
 )
 
 // text returns a random string of about n fragments in a random flavour.
-func (g gen) text(n int) string {
-	pools := [][]string{words}
+func (g termGen) text(n int) string {
+	pools := [][]string{genWords}
 	switch g.n(6) {
 	case 1:
-		pools = append(pools, latin1)
+		pools = append(pools, genLatin1)
 	case 2:
-		pools = append(pools, unicode)
+		pools = append(pools, genUnicode)
 	case 3:
-		pools = append(pools, controls)
+		pools = append(pools, genControls)
 	case 4:
-		pools = append(pools, rawBytes, latin1)
+		pools = append(pools, genRawBytes, genLatin1)
 	}
 	var b strings.Builder
 	for range n {
@@ -188,15 +190,15 @@ func (g gen) text(n int) string {
 	return b.String()
 }
 
-func (g gen) ident() string {
-	s := g.pick(words)
+func (g termGen) ident() string {
+	s := g.pick(genWords)
 	for g.chance(0.4) {
-		s += "_" + g.pick(words)
+		s += "_" + g.pick(genWords)
 	}
 	return s
 }
 
-func (g gen) texts(max, frags int) []string {
+func (g termGen) texts(max, frags int) []string {
 	if g.chance(0.2) {
 		return nil
 	}
@@ -207,7 +209,7 @@ func (g gen) texts(max, frags int) []string {
 	return ss
 }
 
-func (g gen) files() []string {
+func (g termGen) files() []string {
 	if g.chance(0.1) {
 		return nil
 	}
@@ -218,14 +220,14 @@ func (g gen) files() []string {
 			path += "/" + g.ident()
 		}
 		if g.chance(0.1) {
-			path += g.pick(latin1) + g.pick(unicode)
+			path += g.pick(genLatin1) + g.pick(genUnicode)
 		}
 		files[i] = path + g.pick([]string{".ex", ".erl", ".hrl", "", ".md"})
 	}
 	return files
 }
 
-func (g gen) requirements() []Requirement {
+func (g termGen) requirements() []Requirement {
 	if g.chance(0.1) {
 		return nil
 	}
@@ -244,7 +246,7 @@ func (g gen) requirements() []Requirement {
 	return reqs
 }
 
-func (g gen) links() []Link {
+func (g termGen) links() []Link {
 	if g.chance(0.2) {
 		return nil
 	}
@@ -256,7 +258,7 @@ func (g gen) links() []Link {
 }
 
 // term returns a random term nested at most depth deep.
-func (g gen) term(depth int) Term {
+func (g termGen) term(depth int) Term {
 	kinds := 6
 	if depth > 0 {
 		kinds = 11
@@ -265,7 +267,7 @@ func (g gen) term(depth int) Term {
 	case 0, 1:
 		return Binary(g.text(g.n(12)))
 	case 2:
-		return Atom(g.pick(atoms))
+		return Atom(g.pick(genAtoms))
 	case 3:
 		return Int(g.pick64())
 	case 4:
@@ -288,7 +290,7 @@ func (g gen) term(depth int) Term {
 			t[i] = g.term(depth - 1)
 		}
 		if len(t) > 1 && g.chance(0.5) {
-			t[0] = Atom(g.pick(atoms))
+			t[0] = Atom(g.pick(genAtoms))
 		}
 		return t
 	case 9:
@@ -305,7 +307,7 @@ func (g gen) term(depth int) Term {
 	return l
 }
 
-func (g gen) pick64() int64 {
+func (g termGen) pick64() int64 {
 	switch g.n(4) {
 	case 0:
 		return int64(g.n(256))
@@ -317,15 +319,38 @@ func (g gen) pick64() int64 {
 	return math.MinInt64
 }
 
-func (g gen) extra() []KeyValue {
+func (g termGen) extra() []KeyValue {
 	var kvs []KeyValue
 	for i := range g.n(4) {
 		kvs = append(kvs, KeyValue{fmt.Sprintf("%s_%d", g.pick([]string{"build_tool", "extra", "x", "zzz"}), i), g.term(4)})
 	}
+	if g.chance(0.2) {
+		kvs = append(kvs, KeyValue{"tags", g.tagChain()})
+	}
 	return kvs
 }
 
-func (g gen) metadata() Metadata {
+// tagChain returns tuples tagged with atoms nested up to 15 deep, which
+// push io_lib_pretty into its narrower tagged-tuple indentations.
+func (g termGen) tagChain() Term {
+	chain := g.term(2)
+	for range 2 + g.n(14) {
+		t := Tuple{Atom(strings.Repeat("t", 1+g.n(12))), chain}
+		for range g.n(3) {
+			t = append(t, g.term(1))
+		}
+		chain = t
+		if g.chance(0.3) {
+			chain = Tuple{Binary(g.ident()), chain}
+		}
+		if g.chance(0.2) {
+			chain = List{chain, g.term(1)}
+		}
+	}
+	return chain
+}
+
+func (g termGen) metadata() Metadata {
 	m := Metadata{
 		Name:         g.ident(),
 		Version:      fmt.Sprintf("%d.%d.%d", g.n(3), g.n(20), g.n(100)),
@@ -420,7 +445,7 @@ func goldenCases() []erlangCase {
 		}}},
 	}
 	for i := range 40 {
-		cases = append(cases, erlangCase{fmt.Sprintf("random_%02d", i), newGen(uint64(i)).metadata()})
+		cases = append(cases, erlangCase{fmt.Sprintf("random_%02d", i), newTermGen(uint64(i)).metadata()})
 	}
 	return cases
 }
@@ -442,7 +467,7 @@ func TestTermGoldens(t *testing.T) {
 	for _, golden := range goldens {
 		name := strings.TrimSuffix(filepath.Base(golden), ".golden")
 		t.Run(name, func(t *testing.T) {
-			want := readFile(t, golden)
+			want := readGolden(t, golden)
 			if input, err := os.ReadFile(strings.TrimSuffix(golden, ".golden") + ".input"); err == nil {
 				forms, err := DecodeTerms(input)
 				if err != nil {
@@ -491,7 +516,7 @@ func TestPrettyMatchesErlang(t *testing.T) {
 		fmt.Sscan(s, &seed)
 	}
 	t.Logf("TERM_SEED=%d", seed)
-	g := newGen(seed)
+	g := newTermGen(seed)
 	cases := make([]erlangCase, 300)
 	for i := range cases {
 		cases[i] = erlangCase{fmt.Sprintf("case_%03d", i), g.metadata()}
@@ -499,12 +524,12 @@ func TestPrettyMatchesErlang(t *testing.T) {
 	dir := t.TempDir()
 	runErlang(t, dir, cases)
 	for _, c := range cases {
-		want := readFile(t, filepath.Join(dir, c.name+".golden"))
+		want := readGolden(t, filepath.Join(dir, c.name+".golden"))
 		if got := c.meta.Encode(); !bytes.Equal(got, want) {
 			t.Errorf("%s: Encode:\n%s\nErlang:\n%s", c.name, got, want)
 			continue
 		}
-		forms, err := DecodeTerms(readFile(t, filepath.Join(dir, c.name+".input")))
+		forms, err := DecodeTerms(readGolden(t, filepath.Join(dir, c.name+".input")))
 		if err != nil {
 			t.Errorf("%s: decoding Erlang's ~w text: %v", c.name, err)
 		} else if got := appendForms(nil, forms); !bytes.Equal(got, want) {
@@ -520,7 +545,7 @@ func appendForms(b []byte, forms []Tuple) []byte {
 	return b
 }
 
-func readFile(t *testing.T, name string) []byte {
+func readGolden(t *testing.T, name string) []byte {
 	t.Helper()
 	data, err := os.ReadFile(name)
 	if err != nil {
@@ -585,7 +610,7 @@ func TestAppendTermAppends(t *testing.T) {
 }
 
 // value decodes the single form {<<"k">>, Value}. and returns Value.
-func value(t *testing.T, text string) Term {
+func decodeValue(t *testing.T, text string) Term {
 	t.Helper()
 	forms, err := DecodeTerms([]byte(`{<<"k">>,` + text + "}.\n"))
 	if err != nil {
@@ -629,7 +654,7 @@ func TestDecodeTerms(t *testing.T) {
 		{"\"multi\nline\"", Charlist("multi\nline")},
 	}
 	for _, tt := range tests {
-		if got := value(t, tt.text); !reflect.DeepEqual(got, tt.want) {
+		if got := decodeValue(t, tt.text); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: got %#v, want %#v", tt.text, got, tt.want)
 		}
 	}
@@ -647,16 +672,16 @@ func TestDecodeEscapes(t *testing.T) {
 		{`\^A`, 1}, {`\^a`, 1}, {`\^@`, 0}, {`\^[`, 0x1B}, {"\\\n", '\n'},
 	}
 	for _, tt := range tests {
-		got := value(t, `<<"`+tt.escape+`"/utf8>>`)
+		got := decodeValue(t, `<<"`+tt.escape+`"/utf8>>`)
 		if want := Binary(string(tt.want)); got != want {
 			t.Errorf("%s: got %q, want %q", tt.escape, got, want)
 		}
-		if got := value(t, `'`+tt.escape+`'`); got != Atom(string(tt.want)) {
+		if got := decodeValue(t, `'`+tt.escape+`'`); got != Atom(string(tt.want)) {
 			t.Errorf("atom %s: got %q, want %q", tt.escape, got, string(tt.want))
 		}
 	}
 	// \1234 is \123 followed by 4: octal escapes take at most three digits.
-	if got := value(t, `<<"\1234">>`); got != Binary("S4") {
+	if got := decodeValue(t, `<<"\1234">>`); got != Binary("S4") {
 		t.Errorf(`\1234: got %q`, got)
 	}
 }
