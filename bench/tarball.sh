@@ -30,16 +30,16 @@ median() {
 
 for tree in large small; do
 	dir="$work/$tree"
-	size=$(du -sb "$dir/lib" | cut -f1)
+	size=$(find "$dir/lib" -type f -printf "%s\n" | awk "{s+=\$1} END {print s}")
 	count=$(find "$dir/lib" -type f | wc -l)
 	ship=$(median "$work/ship" publish --dry-run --output "$work/out.tar" "$dir")
 	tarcz=$(median tar czf "$work/out.tgz" -C "$dir" lib)
 	echo "$tree tree: $count files, $size bytes; median of $RUNS runs"
 	echo "  ship publish --dry-run  ${ship} ms"
 	echo "  tar czf                 ${tarcz} ms   ship is $(awk "BEGIN {printf \"%.2f\", $tarcz / $ship}")x the speed of tar czf"
+	echo "  sizes: ship $(stat -c %s "$work/out.tar") bytes, tar czf $(stat -c %s "$work/out.tgz") bytes"
 	if command -v pigz >/dev/null; then
 		pigz=$(median tar -I pigz -cf "$work/out.tgz" -C "$dir" lib)
 		echo "  tar | pigz              ${pigz} ms   ship is $(awk "BEGIN {printf \"%.2f\", $pigz / $ship}")x the speed of pigz"
 	fi
-	echo "  sizes: ship $(stat -c %s "$work/out.tar") bytes, tar czf $(stat -c %s "$work/out.tgz") bytes (last run)"
 done

@@ -119,7 +119,11 @@ const version = "3"
 // writeContents streams files as a gzipped tar into w and returns the
 // uncompressed size.
 func (l Limits) writeContents(w io.Writer, files []File) (int64, error) {
-	zw := newGzipWriter(w)
+	var total int64
+	for _, f := range files {
+		total += f.Size
+	}
+	zw := newGzipWriter(w, total)
 	n, err := writeContentsTar(&capWriter{w: zw, max: l.MaxUncompressedSize, err: l.tooBigUncompressed()}, files)
 	if err == nil {
 		err = zw.Close()
