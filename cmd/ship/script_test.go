@@ -1,7 +1,8 @@
 package main
 
-// End-to-end stories: each testdata/script/*.txtar runs the real ship
-// command (this test binary re-executed as "ship") in a fresh directory.
+// End-to-end stories: each testdata/script/*.txtar runs the real ship and
+// shipyard commands (this test binary re-executed under those names) in a
+// fresh directory.
 // Run one with: go test ./cmd/ship -run TestScript/publish-dry-run
 
 import (
@@ -17,6 +18,7 @@ import (
 	"testing"
 
 	"github.com/hexship/ship/cmd/internal/cli"
+	"github.com/hexship/ship/cmd/internal/shipyardcli"
 	"github.com/hexship/ship/internal/hexcoretest"
 	"github.com/hexship/ship/tarball"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -26,7 +28,8 @@ var update = flag.Bool("update", false, "rewrite the cmp expectations of the scr
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"ship": func() { os.Exit(cli.Main()) },
+		"ship":     func() { os.Exit(cli.Main()) },
+		"shipyard": func() { os.Exit(shipyardcli.Main()) },
 	})
 }
 
