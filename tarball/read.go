@@ -42,8 +42,7 @@ type ReadOptions struct {
 }
 
 // outerMembers are the members of a version 3 tarball, in the order they
-// are written, with the most bytes each may hold (0: the limit is
-// MaxSize or MaxMetadataSize, decided in memberLimit).
+// are written; memberLimit says how large each may be.
 var outerMembers = []string{"VERSION", "CHECKSUM", "metadata.config", "contents.tar.gz"}
 
 // Read verifies an untrusted package tarball and returns what it holds. It
