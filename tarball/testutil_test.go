@@ -43,7 +43,6 @@ type member struct {
 	typeflag byte
 	linkname string
 	mode     int64
-	size     int64 // when non-zero, the size claimed in the header
 }
 
 // rawTar writes members with archive/tar, which lets tests build shapes
