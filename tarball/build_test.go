@@ -23,15 +23,7 @@ func TestBuildThenRead(t *testing.T) {
 	meta := testMetadata()
 	data, res := build(t, meta, files)
 
-	got := map[string]string{}
-	pkg, err := Read(bytes.NewReader(data), &ReadOptions{OnFile: func(f FileInfo, r io.Reader) error {
-		b, err := io.ReadAll(r)
-		got[f.Name] = string(b)
-		return err
-	}})
-	if err != nil {
-		t.Fatalf("Read: %v", err)
-	}
+	pkg, got := readWithContents(t, data)
 	if pkg.InnerChecksum != res.InnerChecksum || pkg.OuterChecksum != res.OuterChecksum || pkg.Size != res.Size {
 		t.Errorf("Read reports checksums %X/%X size %d, Build %X/%X size %d",
 			pkg.InnerChecksum, pkg.OuterChecksum, pkg.Size, res.InnerChecksum, res.OuterChecksum, res.Size)

@@ -1,8 +1,6 @@
 package tarball
 
 import (
-	"bytes"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -32,15 +30,7 @@ func TestFSFilesFromADirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := build(t, testMetadata(), files)
-	contents := map[string]string{}
-	pkg, err := Read(bytes.NewReader(data), &ReadOptions{OnFile: func(f FileInfo, r io.Reader) error {
-		b, err := io.ReadAll(r)
-		contents[f.Name] = string(b)
-		return err
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkg, contents := readWithContents(t, data)
 	var names []string
 	for _, f := range pkg.Files {
 		names = append(names, f.Name)

@@ -36,6 +36,22 @@ func build(t testing.TB, meta Metadata, files []File) ([]byte, Result) {
 	return buf.Bytes(), res
 }
 
+// readWithContents reads a tarball that must be valid and returns it with
+// the contents of its regular files by name.
+func readWithContents(t testing.TB, data []byte) (*Package, map[string]string) {
+	t.Helper()
+	contents := map[string]string{}
+	pkg, err := Read(bytes.NewReader(data), &ReadOptions{OnFile: func(f FileInfo, r io.Reader) error {
+		b, err := io.ReadAll(r)
+		contents[f.Name] = string(b)
+		return err
+	}})
+	if err != nil {
+		t.Fatalf("Read: %v", err)
+	}
+	return pkg, contents
+}
+
 // member is one raw outer-tar member for hand-made (hostile) tarballs.
 type member struct {
 	name     string
