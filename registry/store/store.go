@@ -1,0 +1,295 @@
+// Package store defines the registry's metadata storage: accounts, API keys,
+// packages, releases, owners and the signed repository files. It holds only
+// interfaces, domain types and sentinel errors; implementations live in
+// subpackages (sqlite now, postgres later) and all of them pass the
+// conformance suite in storetest.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors. Implementations wrap them (errors.Is works) and add
+// detail; callers translate them into HTTP statuses in one place.
+var (
+	// ErrNotFound: no row matches.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: a unique constraint would be violated (a username or
+	// email taken, a key name reused, a release that already exists when
+	// the caller asked to create it, a package created concurrently).
+	ErrConflict = errors.New("conflict")
+)
+
+// Store is a registry's metadata store. Every method is safe for concurrent
+// use by several goroutines and, for the server-backed implementations, by
+// several processes sharing one database.
+type Store interface {
+	Reader
+	// Update runs fn in one serialisable read-write transaction: either all
+	// of fn's writes become visible at once or none do (fn returned an
+	// error, the context ended, or the process died). Update may run fn
+	// more than once when the database reports a serialisation conflict, so
+	// fn must have no side effects outside tx. fn's error is returned as is.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is a read-write transaction handed to Store.Update. Reads through it
+// see its own writes.
+type Tx interface {
+	Reader
+	Writer
+}
+
+// Reader holds every read. On a Store each call is its own consistent
+// snapshot; on a Tx it reads inside the transaction.
+type Reader interface {
+	// UserByID, UserByName and UserByEmail find an account. Names and
+	// emails match case-insensitively.
+	UserByID(ctx context.Context, id int64) (*User, error)
+	UserByName(ctx context.Context, name string) (*User, error)
+	UserByEmail(ctx context.Context, email string) (*User, error)
+
+	// KeyByLookup finds a key, revoked or not, by the lookup half of its
+	// keyed hash (Key.Lookup).
+	KeyByLookup(ctx context.Context, lookup string) (*Key, error)
+	// KeyByName finds one of a user's keys, revoked or not.
+	KeyByName(ctx context.Context, userID int64, name string) (*Key, error)
+	// Keys lists a user's keys that are not revoked, oldest first.
+	Keys(ctx context.Context, userID int64) ([]Key, error)
+
+	// Package finds a package by exact name.
+	Package(ctx context.Context, name string) (*Package, error)
+	// SearchPackages lists packages whose name or description contains
+	// q (case-insensitively; all packages when q is empty), ordered by
+	// sort, one page at a time (page 1 first).
+	SearchPackages(ctx context.Context, q PackageQuery) ([]Package, error)
+	// PackagesOwnedBy lists the packages a user owns at any level, by name.
+	PackagesOwnedBy(ctx context.Context, userID int64) ([]Package, error)
+
+	// Releases lists a package's releases in no particular order; callers
+	// sort by SemVer.
+	Releases(ctx context.Context, packageID int64) ([]Release, error)
+	// Release finds one release of a package by exact version string.
+	Release(ctx context.Context, packageID int64, version string) (*Release, error)
+
+	// Owners lists a package's owners with their accounts, by username.
+	Owners(ctx context.Context, packageID int64) ([]Owner, error)
+
+	// RepoFile returns a stored repository file (e.g. "packages/NAME").
+	RepoFile(ctx context.Context, path string) (*RepoFile, error)
+	// IndexGeneration is a counter that changes whenever an index entry is
+	// set or deleted; a cache of names/versions built from IndexEntries is
+	// current while it is unchanged.
+	IndexGeneration(ctx context.Context) (int64, error)
+	// IndexEntries returns every package's index entry, by name (byte
+	// order), together with the generation they belong to.
+	IndexEntries(ctx context.Context) (entries []IndexEntry, generation int64, err error)
+}
+
+// Writer holds the writes; only a Tx has them.
+type Writer interface {
+	// CreateUser inserts u and sets u.ID, u.CreatedAt, u.UpdatedAt.
+	// ErrConflict when the name or email is taken (case-insensitively).
+	CreateUser(ctx context.Context, u *User) error
+
+	// CreateKey inserts k and sets k.ID and k.CreatedAt. ErrConflict when
+	// the user already has a key of that name that is not revoked.
+	CreateKey(ctx context.Context, k *Key) error
+	// RevokeKey marks a user's key revoked at `at`. ErrNotFound when the
+	// user has no unrevoked key of that name.
+	RevokeKey(ctx context.Context, userID int64, name string, at time.Time) (*Key, error)
+	// RevokeAllKeys revokes every unrevoked key of the user and returns them.
+	RevokeAllKeys(ctx context.Context, userID int64, at time.Time) ([]Key, error)
+	// TouchKey records a use of the key.
+	TouchKey(ctx context.Context, keyID int64, use KeyUse) error
+
+	// CreatePackage inserts p and sets p.ID, p.CreatedAt and p.UpdatedAt
+	// (from p.UpdatedAt when already set). ErrConflict when the name exists.
+	CreatePackage(ctx context.Context, p *Package) error
+	// UpdatePackage stores p.Meta and p.UpdatedAt of an existing package.
+	UpdatePackage(ctx context.Context, p *Package) error
+	// DeletePackage removes a package that has no releases left, with its
+	// owners, repository file and index entry.
+	DeletePackage(ctx context.Context, packageID int64) error
+
+	// PutRelease inserts r, or replaces the release of the same package
+	// and version (keeping its ID and CreatedAt), and sets r.ID.
+	PutRelease(ctx context.Context, r *Release) error
+	// DeleteRelease removes one release.
+	DeleteRelease(ctx context.Context, releaseID int64) error
+	// SetRetirement retires (non-nil) or unretires (nil) a release.
+	SetRetirement(ctx context.Context, releaseID int64, r *Retirement, at time.Time) error
+
+	// SetOwner adds an owner or changes the level of an existing one.
+	SetOwner(ctx context.Context, packageID, userID int64, level OwnerLevel) error
+	// RemoveOwner removes an owner. ErrNotFound when not an owner.
+	RemoveOwner(ctx context.Context, packageID, userID int64) error
+
+	// PutRepoFile creates or replaces a stored repository file.
+	PutRepoFile(ctx context.Context, f *RepoFile) error
+	// DeleteRepoFile removes one; no error when absent.
+	DeleteRepoFile(ctx context.Context, path string) error
+	// SetIndexEntry creates or replaces a package's index entry and
+	// advances the generation.
+	SetIndexEntry(ctx context.Context, e *IndexEntry) error
+	// DeleteIndexEntry removes a package's index entry, if any, and
+	// advances the generation.
+	DeleteIndexEntry(ctx context.Context, name string) error
+}
+
+// User is an account.
+type User struct {
+	ID           int64
+	Username     string
+	Email        string
+	FullName     string
+	PasswordHash string // encoded by the caller (e.g. bcrypt); never the password
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// Permission is one grant of an API key: {domain, resource} as hex.pm has
+// them, e.g. {"api", "write"}, {"package", "hexpm/NAME"}.
+type Permission struct {
+	Domain   string
+	Resource string
+}
+
+// Key is an API key. Only a keyed hash of its secret is stored, split in two
+// halves as hex.pm does: Lookup finds the row, Verify is compared in
+// constant time by the caller.
+type Key struct {
+	ID          int64
+	UserID      int64
+	Name        string
+	Lookup      string // first half of the hex HMAC of the secret; unique
+	Verify      string // second half
+	Permissions []Permission
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	RevokedAt   *time.Time
+	LastUse     *KeyUse
+}
+
+// KeyUse is the last use of a key.
+type KeyUse struct {
+	At        time.Time
+	IP        string
+	UserAgent string
+}
+
+// PackageMeta is the package-level metadata of the latest publish.
+type PackageMeta struct {
+	Description string
+	Licenses    []string
+	Links       []Link // in the order published
+	Maintainers []string
+}
+
+// Link is one named link of a package.
+type Link struct {
+	Name string
+	URL  string
+}
+
+// Package is one package of the registry.
+type Package struct {
+	ID        int64
+	Name      string
+	Meta      PackageMeta
+	Downloads int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// PackageSort orders SearchPackages.
+type PackageSort string
+
+// Sorts offered by the API (hex.pm's names).
+const (
+	SortName       PackageSort = "name"
+	SortInsertedAt PackageSort = "inserted_at" // newest first
+	SortUpdatedAt  PackageSort = "updated_at"  // most recently published first
+	SortDownloads  PackageSort = "downloads"   // most downloaded first
+)
+
+// PackageQuery is a SearchPackages request.
+type PackageQuery struct {
+	Search  string
+	Sort    PackageSort // SortName when empty
+	Page    int         // 1-based; 1 when < 1
+	PerPage int         // 100 when < 1
+}
+
+// Requirement is one dependency of a release.
+type Requirement struct {
+	Name        string
+	App         string
+	Requirement string
+	Optional    bool
+	Repository  string
+}
+
+// Retirement marks a release retired.
+type Retirement struct {
+	Reason  string // other, invalid, security, deprecated, renamed
+	Message string
+}
+
+// Release is one published version of a package.
+type Release struct {
+	ID            int64
+	PackageID     int64
+	Version       string
+	InnerChecksum []byte // 32 bytes
+	OuterChecksum []byte // 32 bytes
+	Size          int64  // bytes of the outer tarball
+	BlobKey       string // where the outer tarball is in the blob store
+	App           string
+	BuildTools    []string
+	Elixir        string
+	Requirements  []Requirement // in the order published
+	Metadata      []byte        // metadata.config as uploaded
+	PublisherID   int64
+	HasDocs       bool
+	Retirement    *Retirement
+	Downloads     int64
+	CreatedAt     time.Time // first publication; kept by a replace
+	UpdatedAt     time.Time
+}
+
+// OwnerLevel is an ownership level.
+type OwnerLevel string
+
+// Levels as hex.pm has them: maintainers may publish and retire; full
+// owners may also manage owners.
+const (
+	LevelFull       OwnerLevel = "full"
+	LevelMaintainer OwnerLevel = "maintainer"
+)
+
+// Owner is one owner of a package.
+type Owner struct {
+	User  User
+	Level OwnerLevel
+}
+
+// RepoFile is a signed, gzipped repository file served as is.
+type RepoFile struct {
+	Path      string // e.g. "packages/NAME"
+	Body      []byte
+	ETag      string
+	UpdatedAt time.Time
+}
+
+// IndexEntry is one package's part of /names and /versions, kept
+// pre-encoded so those files can be assembled without touching releases.
+type IndexEntry struct {
+	Name     string
+	Names    []byte // encoded field bytes of the package's Names entry
+	Versions []byte // encoded field bytes of the package's Versions entry
+}
