@@ -3,7 +3,10 @@ package repofile
 import (
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
+	"encoding/pem"
 	"os"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -91,10 +94,29 @@ func samplePackage() *Package {
 				Version:       "1.1.0-rc.1",
 				InnerChecksum: sum("inner 1.1.0-rc.1"),
 				OuterChecksum: sum("outer 1.1.0-rc.1"),
-				Dependencies:  []Dependency{{Package: "mime", Requirement: ">= 0.0.0"}},
+				Dependencies:  []Dependency{{Package: "mime"}},
 				Retired:       &Retirement{Reason: "deprecated"},
 				PublishedAt:   at(1700000100, 0),
 			},
 		},
 	}
+}
+
+// pemPKCS1 is key as an "RSA PRIVATE KEY" PEM block.
+func pemPKCS1(key *rsa.PrivateKey) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
+}
+
+// mustOpen opens the sealed file dir/name with key's public half.
+func mustOpen(t testing.TB, dir, name string, key *rsa.PrivateKey) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, err := Open(b, &key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return payload
 }
