@@ -2,7 +2,6 @@ package repofile
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha512"
@@ -10,13 +9,14 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/klauspost/compress/gzip"
 	"io"
 
 	"github.com/hexship/ship/registry/repofile/internal/pb/signedpb"
 )
 
-// MaxFileSize bounds what Open inflates: hex.pm's /versions, the largest
-// file, is a few MiB, so 64 MiB leaves room while refusing gzip bombs.
+// MaxFileSize bounds what Open inflates. Repository files are much smaller;
+// the bound leaves room for growth while refusing gzip bombs.
 const MaxFileSize = 64 << 20
 
 // Signer seals payloads into signed repository files with a registry's
@@ -41,6 +41,9 @@ func NewSigner(key *rsa.PrivateKey) *Signer {
 // served as /names, /versions or /packages/NAME. Equal payloads give equal
 // files: PKCS#1 v1.5 signatures are deterministic and the gzip header carries
 // no time or name, so a rebuild that changes nothing keeps the ETag.
+// klauspost/compress (already used for tarballs) compresses a 100,000-package
+// /names about four times faster than compress/gzip, for a file some 14%
+// larger (BenchmarkNamesRebuild).
 func (s *Signer) Seal(payload []byte) ([]byte, error) {
 	if payload == nil {
 		payload = []byte{} // set, though empty: payload is a required field

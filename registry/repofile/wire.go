@@ -57,11 +57,21 @@ func toTimestamp(t time.Time) (seconds int64, nanos int32) {
 	return t.Unix(), int32(t.Nanosecond())
 }
 
-// fromTimestamp is the UTC time of a Timestamp, refusing nanoseconds out of
-// range as google.protobuf.Timestamp does.
+// The range of google.protobuf.Timestamp, on which the registry's Timestamp
+// is based: years 1 to 9999.
+const (
+	minTimestamp = -62135596800
+	maxTimestamp = 253402300799
+)
+
+// fromTimestamp is the UTC time of a Timestamp, refusing values outside the
+// range of google.protobuf.Timestamp.
 func fromTimestamp(seconds int64, nanos int32) (time.Time, error) {
 	if nanos < 0 || nanos >= 1e9 {
 		return time.Time{}, fmt.Errorf("%w: timestamp nanos %d out of range", ErrMalformed, nanos)
+	}
+	if seconds < minTimestamp || seconds > maxTimestamp {
+		return time.Time{}, fmt.Errorf("%w: timestamp seconds %d out of range", ErrMalformed, seconds)
 	}
 	return time.Unix(seconds, int64(nanos)).UTC(), nil
 }
