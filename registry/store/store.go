@@ -32,6 +32,7 @@ type Store interface {
 	// error, the context ended, or the process died). Update may run fn
 	// more than once when the database reports a serialisation conflict, so
 	// fn must have no side effects outside tx. fn's error is returned as is.
+	// A panic in fn rolls the transaction back and carries on unchanged.
 	Update(ctx context.Context, fn func(tx Tx) error) error
 	// Close releases the database.
 	Close() error
@@ -90,7 +91,11 @@ type Reader interface {
 	IndexEntries(ctx context.Context) (entries []IndexEntry, generation int64, err error)
 }
 
-// Writer holds the writes; only a Tx has them.
+// Writer holds the writes; only a Tx has them. A write that names a row by
+// ID (a user, key, package or release) that does not exist returns
+// ErrNotFound. A write that fails with ErrConflict or ErrNotFound changes
+// nothing and leaves the Tx usable (fn may go on, e.g. to report which
+// value was taken).
 type Writer interface {
 	// CreateUser inserts u and sets u.ID, u.CreatedAt, u.UpdatedAt.
 	// ErrConflict when the name or email is taken (case-insensitively).
@@ -108,16 +113,19 @@ type Writer interface {
 	TouchKey(ctx context.Context, keyID int64, use KeyUse) error
 
 	// CreatePackage inserts p and sets p.ID, p.CreatedAt and p.UpdatedAt
-	// (from p.UpdatedAt when already set). ErrConflict when the name exists.
+	// (both from p.UpdatedAt when already set, else the current time).
+	// ErrConflict when the name exists.
 	CreatePackage(ctx context.Context, p *Package) error
 	// UpdatePackage stores p.Meta and p.UpdatedAt of an existing package.
 	UpdatePackage(ctx context.Context, p *Package) error
 	// DeletePackage removes a package that has no releases left, with its
-	// owners, repository file and index entry.
+	// owners, repository file and index entry. ErrConflict while it still
+	// has releases.
 	DeletePackage(ctx context.Context, packageID int64) error
 
 	// PutRelease inserts r, or replaces the release of the same package
-	// and version (keeping its ID and CreatedAt), and sets r.ID.
+	// and version (keeping its ID and CreatedAt), and sets r.ID and
+	// r.CreatedAt.
 	PutRelease(ctx context.Context, r *Release) error
 	// DeleteRelease removes one release.
 	DeleteRelease(ctx context.Context, releaseID int64) error
