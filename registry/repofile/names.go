@@ -16,7 +16,10 @@ func EncodeNamesEntry(e NamesEntry) ([]byte, error) {
 	}
 	m := &namespb.Package{Name: proto.String(e.Name)}
 	if !e.UpdatedAt.IsZero() {
-		s, n := toTimestamp(e.UpdatedAt)
+		s, n, err := toTimestamp("updated_at of "+e.Name, e.UpdatedAt)
+		if err != nil {
+			return nil, err
+		}
 		m.UpdatedAt = &namespb.Timestamp{Seconds: proto.Int64(s), Nanos: proto.Int32(n)}
 	}
 	b, err := marshal.Marshal(m)

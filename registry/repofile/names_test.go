@@ -75,6 +75,9 @@ func TestEncodeNamesEntryRefusesBadNames(t *testing.T) {
 			t.Errorf("EncodeNamesEntry(%q) succeeded", name)
 		}
 	}
+	if _, err := EncodeNamesEntry(NamesEntry{Name: "a", UpdatedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}); err == nil {
+		t.Error("EncodeNamesEntry accepted a time past year 9999, which decoding refuses")
+	}
 }
 
 func TestDecodeNamesChecksOrigin(t *testing.T) {

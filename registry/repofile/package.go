@@ -114,7 +114,10 @@ func encodeRelease(repository string, r *Release) (*packagepb.Release, error) {
 		}
 	}
 	if !r.PublishedAt.IsZero() {
-		s, n := toTimestamp(r.PublishedAt)
+		s, n, err := toTimestamp("published_at", r.PublishedAt)
+		if err != nil {
+			return nil, err
+		}
 		pr.PublishedAt = &packagepb.Timestamp{Seconds: proto.Int64(s), Nanos: proto.Int32(n)}
 	}
 	return pr, nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 
 	"google.golang.org/protobuf/proto"
 
@@ -158,6 +159,7 @@ func TestEncodePackageRefuses(t *testing.T) {
 		"nameless dep":       func(p *Package) { p.Releases[1].Dependencies[0].Package = "" },
 		"bad UTF-8 message":  func(p *Package) { p.Releases[1].Retired.Message = "\xc3" },
 		"bad UTF-8 dep repo": func(p *Package) { p.Releases[1].Dependencies[0].Repository = "\xc3" },
+		"published year 0":   func(p *Package) { p.Releases[1].PublishedAt = time.Date(0, 12, 31, 0, 0, 0, 0, time.UTC) },
 	} {
 		p := samplePackage()
 		edit(p)

@@ -52,9 +52,14 @@ func checkName(what, s string) error {
 	return checkText(what, s)
 }
 
-// toTimestamp splits t into the seconds and nanoseconds of a Timestamp.
-func toTimestamp(t time.Time) (seconds int64, nanos int32) {
-	return t.Unix(), int32(t.Nanosecond())
+// toTimestamp splits t into the seconds and nanoseconds of a Timestamp,
+// refusing times that fromTimestamp would refuse.
+func toTimestamp(what string, t time.Time) (seconds int64, nanos int32, err error) {
+	seconds = t.Unix()
+	if seconds < minTimestamp || seconds > maxTimestamp {
+		return 0, 0, fmt.Errorf("repofile: %s %v is outside years 1 to 9999", what, t)
+	}
+	return seconds, int32(t.Nanosecond()), nil
 }
 
 // The range of google.protobuf.Timestamp, on which the registry's Timestamp
