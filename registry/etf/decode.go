@@ -15,10 +15,9 @@ import (
 // the bound keeps hostile input from driving recursion deep.
 const DefaultMaxDepth = 64
 
-// maxPrealloc caps the room reserved up front for a list, tuple or map.
-// Bigger ones grow as their elements actually arrive, so a header claiming
-// billions of elements costs nothing, even when many such headers nest.
-const maxPrealloc = 1024
+// maxPrealloc caps the room reserved up front for one list, tuple or map;
+// bigger ones grow as their elements actually arrive.
+const maxPrealloc = 4096
 
 // maxAtomChars is Erlang's limit on the length of an atom.
 const maxAtomChars = 255
@@ -64,7 +63,7 @@ func (l DecodeLimits) Decode(data []byte) (any, error) {
 	if len(data) > 1 && data[1] == compressedTag {
 		return nil, ErrCompressed
 	}
-	d := decoder{data: data, off: 1, maxDepth: l.MaxDepth}
+	d := decoder{data: data, off: 1, maxDepth: l.MaxDepth, reserve: len(data)}
 	if d.maxDepth <= 0 {
 		d.maxDepth = DefaultMaxDepth
 	}
@@ -83,6 +82,7 @@ type decoder struct {
 	off      int
 	depth    int
 	maxDepth int
+	reserve  int // elements that may still be reserved ahead of decoding them
 }
 
 // take consumes the next n bytes. n is unsigned and compared before any
@@ -121,13 +121,16 @@ func (d *decoder) u32() (uint64, error) {
 }
 
 // capHint is how many of n claimed elements, each at least minSize bytes,
-// to make room for now.
+// to make room for now. No more is reserved than the rest of the input
+// could hold, and over the whole decode no more elements than the input
+// has bytes: nested headers each claiming billions of elements would
+// otherwise each reserve room for the same remaining bytes.
 func (d *decoder) capHint(n uint64, minSize int) int {
-	c := (len(d.data) - d.off) / minSize
-	c = min(c, maxPrealloc)
+	c := min((len(d.data)-d.off)/minSize, d.reserve, maxPrealloc)
 	if n < uint64(c) {
-		return int(n)
+		c = int(n)
 	}
+	d.reserve -= c
 	return c
 }
 
@@ -394,7 +397,7 @@ func (d *decoder) mapTerm(start int, n uint64) (any, error) {
 	if err := d.enter(start); err != nil {
 		return nil, err
 	}
-	out := make(map[string]any, d.capHint(n, 2))
+	out := make(map[string]any, d.capHint(n, 3))
 	for i := uint64(0); i < n; i++ {
 		keyStart := d.off
 		key, err := d.mapKey()

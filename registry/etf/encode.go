@@ -83,6 +83,8 @@ func (e *encoder) encode(v any) error {
 		e.uint64(uint64(x))
 	case uint64:
 		e.uint64(x)
+	case uintptr:
+		e.uint64(uint64(x))
 	case float64:
 		return e.float(x, reflect.TypeOf(v))
 	case float32:
@@ -128,7 +130,7 @@ func (e *encoder) reflectValue(rv reflect.Value) error {
 		return e.binary(rv.String())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		e.int64(rv.Int())
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
 		e.uint64(rv.Uint())
 	case reflect.Float32, reflect.Float64:
 		return e.float(rv.Float(), rv.Type())

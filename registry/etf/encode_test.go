@@ -37,6 +37,7 @@ func TestEncodeBytes(t *testing.T) {
 		{"named string", version("1.0"), "6d 00000003 312e30"},
 		{"zero", 0, "61 00"},
 		{"small max", uint8(255), "61 ff"},
+		{"uintptr", uintptr(1 << 32), "6e 05 00 0000000001"},
 		{"named uint", count(256), "62 00000100"},
 		{"minus one", int8(-1), "62 ffffffff"},
 		{"int32 max", int32(math.MaxInt32), "62 7fffffff"},
