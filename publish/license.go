@@ -2,22 +2,19 @@ package publish
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/github/go-spdx/v2/spdxexp"
 	"github.com/github/go-spdx/v2/spdxexp/spdxlicenses"
+
+	"github.com/hexship/ship/hexmeta"
 )
 
-// hex.pm checks each entry of licenses with hex_core's hex_licenses:valid,
-// which accepts exactly one SPDX identifier spelled as SPDX spells it
-// (deprecated ones included) or "LicenseRef-" and an idstring. Expressions
-// such as "MIT OR Apache-2.0" are refused there, so they are refused here
-// too, with the list to write instead.
-
-// licenseRefPattern is hex_core's rule for LicenseRef-<idstring>.
-var licenseRefPattern = regexp.MustCompile(`^LicenseRef-[A-Za-z0-9.-]+$`)
+// hex.pm accepts exactly one SPDX identifier per entry of licenses, spelled
+// as SPDX spells it, or "LicenseRef-" and an idstring (hexmeta.CheckLicense).
+// What is here explains a refused entry: a near miss, an expression (with
+// the list to write instead), an exception.
 
 func (r *report) checkLicenses(licenses []string) {
 	if len(licenses) == 0 {
@@ -38,17 +35,14 @@ func (r *report) checkLicenses(licenses []string) {
 // licenseProblem says what is wrong with one licenses entry and how to fix
 // it, or returns two empty strings when hex.pm will accept it.
 func licenseProblem(l string) (msg, fix string) {
+	if hexmeta.CheckLicense(l) == nil {
+		return "", ""
+	}
 	if strings.HasPrefix(l, "LicenseRef-") {
-		if licenseRefPattern.MatchString(l) {
-			return "", ""
-		}
 		return fmt.Sprintf("%q is not a valid LicenseRef", l),
 			`after "LicenseRef-" use only letters, digits, "." and "-"`
 	}
 	if id, ok := spdxID(l); ok {
-		if id == l {
-			return "", ""
-		}
 		return fmt.Sprintf("%q is not spelled as SPDX spells it", l), fmt.Sprintf("write %q", id)
 	}
 	if id, ok := licenseWithException(l); ok {
@@ -66,17 +60,10 @@ func licenseProblem(l string) (msg, fix string) {
 	return msg, `use an identifier from https://spdx.org/licenses/ such as "MIT" or "Apache-2.0", or "LicenseRef-NAME" for a license of your own`
 }
 
-// spdxID looks l up among the SPDX identifiers, ignoring case, and returns
-// the identifier as SPDX spells it.
+// spdxID looks l up among the SPDX identifiers, ignoring case and
+// surrounding space, and returns the identifier as SPDX spells it.
 func spdxID(l string) (string, bool) {
-	l = strings.TrimSpace(l)
-	if ok, id := spdxlicenses.IsActiveLicense(l); ok {
-		return id, true
-	}
-	if ok, id := spdxlicenses.IsDeprecatedLicense(l); ok {
-		return id, true
-	}
-	return "", false
+	return hexmeta.SPDXIdentifier(strings.TrimSpace(l))
 }
 
 // licenseWithException recognises "ID WITH EXCEPTION" and returns ID as
@@ -147,7 +134,7 @@ func licenseKey(l string) string {
 		if licenseNoise[w] {
 			continue
 		}
-		if rest, ok := strings.CutPrefix(w, "v"); ok && rest != "" && allDigits(rest[:1]) {
+		if rest, ok := strings.CutPrefix(w, "v"); ok && rest != "" && rest[0] >= '0' && rest[0] <= '9' {
 			w = rest
 		}
 		words = append(words, w)

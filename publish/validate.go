@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/url"
@@ -8,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/hexship/ship/hexmeta"
 )
 
 // Problem is one thing wrong with a package, located as precisely as ship
@@ -83,40 +86,9 @@ func (r *report) err() error {
 	return &ManifestError{Problems: r.problems}
 }
 
-var (
-	// namePattern is hexpm's rule for package names; OTP application names
-	// and dependency names follow it too.
-	namePattern       = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	repositoryPattern = regexp.MustCompile(`^[a-z0-9_\-.]+$`)
-)
-
-// reservedNames are the names hexpm refuses for new packages
-// (hexpm:lib/hexpm/repository/package.ex): Elixir's and OTP's own
-// applications and tools, inets' clients, names that would confuse users,
-// Windows device names, and hex.pm's own words and subdomains.
-var reservedNames = setOf(
-	// Elixir
-	"eex", "elixir", "elixirc", "ex_unit", "iex", "logger", "mix",
-	// tools
-	"erlang", "typer", "to_erl", "run_erl", "escript", "erlc", "erl", "epmd", "dialyzer",
-	"ct_run", "rebar", "rebar3", "hex", "hexpm", "mix_hex",
-	// OTP applications
-	"otp", "asn1", "common_test", "compiler", "crypto", "debugger", "diameter",
-	"edoc", "eldap", "erl_docgen", "erl_interface", "erts", "et", "eunit", "ftp", "hipe",
-	"inets", "jinterface", "kernel", "megaco", "mnesia", "observer", "odbc", "os_mon",
-	"parsetools", "public_key", "reltool", "runtime_tools", "sasl", "snmp", "ssh",
-	"ssl", "stdlib", "syntax_tools", "toolbar", "tools", "wx", "xmerl",
-	// inets clients and servers
-	"tftp", "httpc", "httpd",
-	// confusable application names
-	"net", "http", "net_http", "gen_http",
-	// Windows device names
-	"nul", "con", "prn", "aux", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9",
-	"lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-	// generic words and hex.pm subdomains
-	"package", "organization", "www", "myapp", "lock", "locked", "all", "assets",
-	"api", "docs", "preview", "search", "staging", "stats", "static",
-)
+// repositoryPattern is the form of a repository name; the registry decides
+// which repositories a dependency may come from.
+var repositoryPattern = regexp.MustCompile(`^[a-z0-9_\-.]+$`)
 
 func setOf(names ...string) map[string]bool {
 	set := make(map[string]bool, len(names))
@@ -125,14 +97,6 @@ func setOf(names ...string) map[string]bool {
 	}
 	return set
 }
-
-const (
-	// maxDescription is where mix starts warning that a description is
-	// too long for package listings.
-	maxDescription = 300
-	// maxPreRelease is hex.pm's limit on the pre-release part of a version.
-	maxPreRelease = 64
-)
 
 // check runs every manifest rule that does not need the package's files.
 func (r *report) check(m *manifest) {
@@ -156,15 +120,18 @@ func (r *report) check(m *manifest) {
 }
 
 func (r *report) checkName(name string) {
-	switch {
+	switch err := hexmeta.CheckName(name); {
+	case err == nil:
 	case name == "":
 		r.add("name", "missing", `add name = "my_package" (lowercase letters, digits and underscores)`)
-	case !namePattern.MatchString(name):
-		r.add("name", fmt.Sprintf("%q is not a valid package name", name), nameFix(name))
-	case len(name) < 2:
-		r.add("name", fmt.Sprintf("%q is too short", name), "package names have at least 2 characters")
-	case reservedNames[name]:
+	case errors.Is(err, hexmeta.ErrTooShort):
+		r.add("name", fmt.Sprintf("%q is too short", name), fmt.Sprintf("package names have at least %d characters", hexmeta.MinNameLength))
+	case errors.Is(err, hexmeta.ErrTooLong):
+		r.add("name", fmt.Sprintf("%q is too long", name), fmt.Sprintf("package names have at most %d characters", hexmeta.MaxNameLength))
+	case errors.Is(err, hexmeta.ErrReserved):
 		r.add("name", fmt.Sprintf("%q is reserved on hex.pm", name), "choose another name")
+	default:
+		r.add("name", fmt.Sprintf("%q is not a valid package name", name), nameFix(name))
 	}
 }
 
@@ -181,14 +148,19 @@ func nameFix(name string) string {
 		}
 		return r
 	}, name)
-	if fixed != name && namePattern.MatchString(fixed) {
+	if fixed != name && hexmeta.CheckDependencyName(fixed) == nil {
 		return fmt.Sprintf("%s, such as %q", rule, fixed)
 	}
 	return rule
 }
 
 func (r *report) checkAppName(key, app string) {
-	if !namePattern.MatchString(app) {
+	switch err := hexmeta.CheckAppName(app); {
+	case err == nil:
+	case errors.Is(err, hexmeta.ErrTooLong):
+		r.add(key, fmt.Sprintf("%q is too long for an OTP application name", app),
+			fmt.Sprintf("OTP application names have at most %d characters", hexmeta.MaxNameLength))
+	default:
 		r.add(key, fmt.Sprintf("%q is not a valid OTP application name", app), nameFix(app))
 	}
 }
@@ -206,8 +178,8 @@ func (r *report) checkVersion(version string) {
 	case v.hasBuild:
 		r.add("version", fmt.Sprintf("%q has build metadata (+%s), which hex.pm refuses", version, v.build),
 			fmt.Sprintf("remove %q", "+"+v.build))
-	case len(v.pre) > maxPreRelease:
-		r.add("version", fmt.Sprintf("pre-release %q is longer than hex.pm's %d characters", v.pre, maxPreRelease),
+	case len(v.pre) > hexmeta.MaxPreRelease:
+		r.add("version", fmt.Sprintf("pre-release %q is longer than hex.pm's %d characters", v.pre, hexmeta.MaxPreRelease),
 			"shorten it")
 	}
 }
@@ -218,8 +190,8 @@ func (r *report) checkDescription(description string) {
 		r.add("description", "missing; hex.pm requires one", `add description = "What the package does, in one sentence."`)
 		return
 	}
-	if n := utf8.RuneCountInString(description); n > maxDescription {
-		r.warn("description", fmt.Sprintf("is %d characters long; package listings show about %d, so keep it to a sentence or two and put the rest in the README", n, maxDescription))
+	if n := utf8.RuneCountInString(description); n > hexmeta.MaxDescription {
+		r.warn("description", fmt.Sprintf("is %d characters long; package listings show about %d, so keep it to a sentence or two and put the rest in the README", n, hexmeta.MaxDescription))
 	}
 }
 
@@ -232,10 +204,12 @@ func (r *report) checkLinks(links map[string]string) {
 	}
 }
 
-// validURL is hexpm's rule for links: an http or https URL with a host.
+// validURL is hex.pm's rule for links, an http or https URL, with a host
+// that is not empty: hex.pm takes "https:///path", but no browser can
+// follow it.
 func validURL(s string) bool {
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+	return hexmeta.CheckLink(s) == nil && err == nil && u.Host != ""
 }
 
 func (r *report) checkBuildTools(tools []string) {
@@ -252,13 +226,12 @@ func (r *report) checkBuildTools(tools []string) {
 
 // checkRequirement checks an Elixir version requirement the way hex.pm does.
 func (r *report) checkRequirement(key, requirement string) {
-	clauses, err := parseRequirement(requirement)
-	if err != nil {
+	if _, err := parseRequirement(requirement); err != nil {
 		r.add(key, fmt.Sprintf("%q is not a valid version requirement (%v)", requirement, err),
 			`write clauses such as "~> 1.0" or ">= 1.2.0 and < 2.0.0"`)
 		return
 	}
-	if slices.ContainsFunc(clauses, func(c requirementClause) bool { return c.op == "!=" }) {
+	if errors.Is(hexmeta.CheckRequirement(requirement), hexmeta.ErrNotEqual) {
 		r.add(key, fmt.Sprintf("%q uses !=, which hex.pm refuses in requirements", requirement),
 			"use ~> or >= and < instead")
 	}
@@ -266,7 +239,7 @@ func (r *report) checkRequirement(key, requirement string) {
 
 func (r *report) checkDependency(name string, dep requirementTable) {
 	key := tomlKey("requirements", name)
-	if !namePattern.MatchString(name) {
+	if hexmeta.CheckDependencyName(name) != nil {
 		r.add(key, fmt.Sprintf("%q is not a valid package name", name), nameFix(name))
 	}
 	if dep.Requirement == "" {
