@@ -7,6 +7,7 @@
 // "~", which keys cannot contain, so no key can name one; a killed process
 // leaves them behind, and Open removes those older than an hour (younger
 // ones may belong to another process writing into the same directory).
+// Finding them walks the whole directory, once per Open.
 //
 // Every path goes through an os.Root, so no key, and no symlink planted
 // inside the directory, can reach a file outside it.
