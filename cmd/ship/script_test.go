@@ -20,6 +20,7 @@ import (
 	"github.com/hexship/ship/cmd/internal/cli"
 	"github.com/hexship/ship/cmd/internal/shipyardcli"
 	"github.com/hexship/ship/internal/hexcoretest"
+	"github.com/hexship/ship/internal/registrytest"
 	"github.com/hexship/ship/tarball"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -43,12 +44,7 @@ func TestScript(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			return nil
 		},
-		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exit-code":      cmdExitCode,
-			"sha256env":      cmdSHA256Env,
-			"hexcore-unpack": cmdHexCoreUnpack,
-			"mkfifo":         cmdMkfifo,
-		},
+		Cmds: commands(),
 		Condition: func(cond string) (bool, error) {
 			if cond == "hexcore" {
 				return hexcoretest.Available() == nil, nil
@@ -56,6 +52,17 @@ func TestScript(t *testing.T) {
 			return false, errors.New("unknown condition " + cond)
 		},
 	})
+}
+
+// commands are the custom script commands: this file's, and those that run
+// and query a real shipyard.
+func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	cmds := registrytest.Commands()
+	cmds["exit-code"] = cmdExitCode
+	cmds["sha256env"] = cmdSHA256Env
+	cmds["hexcore-unpack"] = cmdHexCoreUnpack
+	cmds["mkfifo"] = cmdMkfifo
+	return cmds
 }
 
 // exit-code N PROG ARGS... runs PROG and checks that it exits with N; its

@@ -23,16 +23,16 @@ type FlagError struct{ err error }
 func (e *FlagError) Error() string { return e.err.Error() }
 func (e *FlagError) Unwrap() error { return e.err }
 
-// flagErrorf builds a FlagError.
-func flagErrorf(format string, args ...any) error {
+// FlagErrorf builds a FlagError.
+func FlagErrorf(format string, args ...any) error {
 	return &FlagError{fmt.Errorf(format, args...)}
 }
 
 // errCancelled ends a command the user chose to stop.
 var errCancelled = errors.New("cancelled")
 
-// exitCode maps an error returned by a command to the process exit code.
-func exitCode(err error) int {
+// ExitCode maps an error returned by a command to the process exit code.
+func ExitCode(err error) int {
 	var flagErr *FlagError
 	switch {
 	case err == nil:
@@ -45,10 +45,20 @@ func exitCode(err error) int {
 	return ExitError
 }
 
-// maxArgs is cobra.MaximumNArgs with the error marked as a usage mistake.
-func maxArgs(n int) cobra.PositionalArgs {
+// MaxArgs is cobra.MaximumNArgs with the error marked as a usage mistake.
+func MaxArgs(n int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := cobra.MaximumNArgs(n)(cmd, args); err != nil {
+			return &FlagError{err}
+		}
+		return nil
+	}
+}
+
+// ExactArgs is cobra.ExactArgs with the error marked as a usage mistake.
+func ExactArgs(n int) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := cobra.ExactArgs(n)(cmd, args); err != nil {
 			return &FlagError{err}
 		}
 		return nil

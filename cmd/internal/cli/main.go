@@ -35,7 +35,7 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) int {
 		err = errCancelled
 	}
 	printError(ios, cmd, err)
-	return exitCode(err)
+	return ExitCode(err)
 }
 
 func printError(ios *iostreams.IOStreams, cmd *cobra.Command, err error) {

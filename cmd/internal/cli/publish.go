@@ -41,14 +41,14 @@ func newPublishCmd(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 			$ ship publish --dry-run
 			$ ship publish --dry-run --output /tmp/pkg.tar ./my_pkg
 		`),
-		Args: maxArgs(1),
+		Args: MaxArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Dir = "."
 			if len(args) == 1 {
 				opts.Dir = args[0]
 			}
 			if !opts.DryRun {
-				return flagErrorf("uploading needs a registry login, which this build of ship does not have yet; use --dry-run to build and check the tarball")
+				return FlagErrorf("uploading needs a registry login, which this build of ship does not have yet; use --dry-run to build and check the tarball")
 			}
 			if runF != nil {
 				return runF(opts)

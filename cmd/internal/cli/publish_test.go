@@ -86,12 +86,12 @@ func TestExitCodes(t *testing.T) {
 	}{
 		{nil, ExitOK},
 		{errors.New("boom"), ExitError},
-		{flagErrorf("bad flag"), ExitUsage},
+		{FlagErrorf("bad flag"), ExitUsage},
 		{errCancelled, ExitCancelled},
 	}
 	for _, tc := range cases {
-		if got := exitCode(tc.err); got != tc.want {
-			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		if got := ExitCode(tc.err); got != tc.want {
+			t.Errorf("ExitCode(%v) = %d, want %d", tc.err, got, tc.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ package shipyardcli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,11 +27,15 @@ func Main() int {
 func Run(ctx context.Context, stdout, stderr io.Writer, args []string) int {
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
-	if err := root.ExecuteContext(ctx); err != nil {
+	cmd, err := root.ExecuteContextC(ctx)
+	if err != nil {
 		fmt.Fprintf(stderr, "error: %v\n", err)
-		return cli.ExitError
+		var flagErr *cli.FlagError
+		if errors.As(err, &flagErr) && cmd != nil {
+			fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+		}
 	}
-	return cli.ExitOK
+	return cli.ExitCode(err)
 }
 
 func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -49,5 +54,7 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetVersionTemplate("shipyard {{.Version}}\n")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.FlagErrorf("%w", err) })
+	root.AddCommand(newServeCmd(stderr), newUserCmd(stdout), newKeyCmd(stdout))
 	return root
 }

@@ -1,0 +1,162 @@
+// Package registrytest gives end-to-end scripts (testscript) commands to
+// run a real shipyard process and talk to it as clients do: start, stop and
+// kill the server, call the Hex API in JSON or Erlang terms, and fetch and
+// verify the signed repository.
+package registrytest
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// Commands are the script commands this package provides.
+func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
+	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
+		"shipyard-start": cmdStart,
+		"shipyard-stop":  cmdStop,
+		"shipyard-kill":  cmdKill,
+		"hexapi":         cmdHexAPI,
+		"repo-verify":    cmdRepoVerify,
+		"repo-has":       cmdRepoHas,
+		"publish-storm":  cmdPublishStorm,
+		"publish-race":   cmdPublishRace,
+		"stdout-env":     cmdStdoutEnv,
+		"rebar-config":   cmdRebarConfig,
+	}
+}
+
+// running is the shipyard process a script started, keyed by script.
+var running sync.Map // *testscript.TestScript -> *serverProc
+
+type serverProc struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+var servingLine = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+) `)
+
+// shipyard-start [FLAGS...] runs `shipyard serve --addr 127.0.0.1:0
+// --data $WORK/shipyard-data FLAGS...` in the background, waits until it
+// listens, and sets $REGISTRY to its base URL. Its log goes to
+// $WORK/shipyard.log. The script's end stops it.
+func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("usage: shipyard-start [FLAGS...]")
+	}
+	if _, ok := running.Load(ts); ok {
+		ts.Fatalf("shipyard is already running; shipyard-stop or shipyard-kill it first")
+	}
+	bin := lookPath(ts, "shipyard")
+	argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", ts.MkAbs("shipyard-data")}, args...)
+	cmd := exec.Command(bin, argv...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"))
+	stderr, err := cmd.StderrPipe()
+	ts.Check(err)
+	logFile, err := os.OpenFile(ts.MkAbs("shipyard.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	ts.Check(err)
+	ts.Check(cmd.Start())
+
+	urlc := make(chan string, 1)
+	go func() {
+		defer logFile.Close()
+		sc := bufio.NewScanner(stderr)
+		sent := false
+		for sc.Scan() {
+			fmt.Fprintln(logFile, sc.Text())
+			if m := servingLine.FindStringSubmatch(sc.Text()); m != nil && !sent {
+				urlc <- m[1]
+				sent = true
+			}
+		}
+		io.Copy(logFile, stderr)
+		close(urlc)
+	}()
+	p := &serverProc{cmd: cmd, done: make(chan error, 1)}
+	go func() { p.done <- cmd.Wait() }()
+	select {
+	case url, ok := <-urlc:
+		if !ok {
+			<-p.done
+			ts.Fatalf("shipyard exited before listening; its log:\n%s", ts.ReadFile("shipyard.log"))
+		}
+		ts.Setenv("REGISTRY", url)
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		ts.Fatalf("shipyard did not start listening; its log:\n%s", ts.ReadFile("shipyard.log"))
+	}
+	running.Store(ts, p)
+	ts.Defer(func() {
+		if _, ok := running.LoadAndDelete(ts); ok {
+			cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-p.done:
+			case <-time.After(30 * time.Second):
+				cmd.Process.Kill()
+			}
+		}
+	})
+}
+
+// shipyard-stop sends SIGTERM and checks that shipyard shuts down cleanly.
+func cmdStop(ts *testscript.TestScript, neg bool, args []string) {
+	p := take(ts)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.done:
+		if err != nil && !neg {
+			ts.Fatalf("shipyard did not exit cleanly on SIGTERM: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		p.cmd.Process.Kill()
+		ts.Fatalf("shipyard did not stop within 30s of SIGTERM")
+	}
+}
+
+// shipyard-kill kills shipyard with SIGKILL, as a crash or the OOM killer would.
+func cmdKill(ts *testscript.TestScript, neg bool, args []string) {
+	p := take(ts)
+	p.cmd.Process.Kill()
+	<-p.done
+}
+
+func take(ts *testscript.TestScript) *serverProc {
+	v, ok := running.LoadAndDelete(ts)
+	if !ok {
+		ts.Fatalf("shipyard is not running")
+	}
+	return v.(*serverProc)
+}
+
+// lookPath finds a program on the script's PATH (where testscript puts
+// ship and shipyard).
+func lookPath(ts *testscript.TestScript, name string) string {
+	for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+		p := filepath.Join(dir, name)
+		if info, err := os.Stat(p); err == nil && !info.IsDir() {
+			return p
+		}
+	}
+	ts.Fatalf("%s not found on PATH", name)
+	return ""
+}
+
+// registry is the base URL of the running shipyard.
+func registry(ts *testscript.TestScript) string {
+	u := ts.Getenv("REGISTRY")
+	if u == "" {
+		ts.Fatalf("$REGISTRY is not set; run shipyard-start first")
+	}
+	return strings.TrimSuffix(u, "/")
+}

@@ -1,0 +1,174 @@
+package httpapi
+
+import (
+	"net/http"
+	"unicode/utf8"
+
+	"github.com/hexship/ship/hexmeta"
+	"github.com/hexship/ship/registry/repo"
+	"github.com/hexship/ship/registry/store"
+)
+
+// findRelease loads the package and release named in the path. A version
+// that is not SemVer is a 400, as on hex.pm.
+func (a *API) findRelease(r *http.Request, rd store.Reader) (*store.Package, *store.Release, error) {
+	version := r.PathValue("version")
+	if _, err := hexmeta.ParseVersion(version); err != nil {
+		return nil, nil, newError(http.StatusBadRequest, "invalid version: "+version)
+	}
+	pkg, err := rd.Package(ctx(r), r.PathValue("name"))
+	if err != nil {
+		return nil, nil, err
+	}
+	rel, err := rd.Release(ctx(r), pkg.ID, version)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pkg, rel, nil
+}
+
+func (a *API) showRelease(w http.ResponseWriter, r *http.Request) error {
+	if _, err := a.optional(r); err != nil {
+		return err
+	}
+	pkg, rel, err := a.findRelease(r, a.Store)
+	if err != nil {
+		return err
+	}
+	view, err := a.releaseView(r, pkg, rel)
+	if err != nil {
+		return err
+	}
+	cache(w, true)
+	writeBody(w, r, http.StatusOK, view)
+	return nil
+}
+
+// writeRelease runs fn on a release its caller may write to (a maintainer
+// or full owner), in one transaction, then refreshes the package's
+// repository files in the same transaction.
+func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Package, rel *store.Release) error) (*principal, error) {
+	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
+	if err != nil {
+		return nil, err
+	}
+	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+		pkg, rel, err := a.findRelease(r, tx)
+		if err != nil {
+			return err
+		}
+		if err := ownerCheck(ctx(r), tx, pkg, who.user, store.LevelMaintainer); err != nil {
+			return err
+		}
+		if err := fn(tx, pkg, rel); err != nil {
+			return err
+		}
+		return a.Repo.Refresh(ctx(r), tx, pkg)
+	})
+	return who, err
+}
+
+// revertRelease serves DELETE .../releases/VERSION: a release can be
+// removed within an hour of its first publication. Removing the last one
+// removes the package.
+func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
+	var blobs []string
+	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
+		blobs = nil
+		if a.now().Sub(rel.CreatedAt) > repo.ReplaceWindow {
+			return field("inserted_at", msgDeleteWindow)
+		}
+		if err := tx.DeleteRelease(ctx(r), rel.ID); err != nil {
+			return err
+		}
+		blobs = append(blobs, rel.BlobKey)
+		if rel.HasDocs {
+			blobs = append(blobs, repo.DocsKey(pkg.Name, rel.Version))
+		}
+		pkg.UpdatedAt = a.now()
+		return tx.UpdatePackage(ctx(r), pkg)
+	})
+	if err != nil {
+		return err
+	}
+	if err := a.dropEmptyPackage(r); err != nil {
+		return err
+	}
+	for _, key := range blobs {
+		a.Blobs.Delete(ctx(r), key)
+	}
+	a.log().Info("reverted", "package", r.PathValue("name"), "version", r.PathValue("version"), "user", who.user.Username)
+	cache(w, false)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// dropEmptyPackage deletes a package whose last release was reverted, so
+// its name is free again, as on hex.pm.
+func (a *API) dropEmptyPackage(r *http.Request) error {
+	return a.Store.Update(ctx(r), func(tx store.Tx) error {
+		pkg, err := tx.Package(ctx(r), r.PathValue("name"))
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		releases, err := tx.Releases(ctx(r), pkg.ID)
+		if err != nil || len(releases) > 0 {
+			return err
+		}
+		return tx.DeletePackage(ctx(r), pkg.ID)
+	})
+}
+
+// Retirement reasons hex.pm accepts.
+var retireReasons = map[string]bool{"other": true, "invalid": true, "security": true, "deprecated": true, "renamed": true}
+
+func (a *API) retire(w http.ResponseWriter, r *http.Request) error {
+	params, err := decodeBody(r)
+	if err != nil {
+		return err
+	}
+	reason, _ := str(params, "reason")
+	message, _ := str(params, "message")
+	// hex.pm's changeset rules and Ecto's wording for them.
+	errs := map[string]any{}
+	switch {
+	case reason == "":
+		errs["reason"] = "can't be blank"
+	case !retireReasons[reason]:
+		errs["reason"] = "is invalid"
+	}
+	switch n := utf8.RuneCountInString(message); {
+	case message == "":
+	case n < 3:
+		errs["message"] = "should be at least 3 character(s)"
+	case n > 140:
+		errs["message"] = "should be at most 140 character(s)"
+	}
+	if len(errs) > 0 {
+		return validation(map[string]any{"retirement": errs})
+	}
+	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
+		return tx.SetRetirement(ctx(r), rel.ID, &store.Retirement{Reason: reason, Message: message}, a.now())
+	})
+	if err != nil {
+		return err
+	}
+	a.log().Info("retired", "package", r.PathValue("name"), "version", r.PathValue("version"), "reason", reason, "user", who.user.Username)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) unretire(w http.ResponseWriter, r *http.Request) error {
+	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
+		return tx.SetRetirement(ctx(r), rel.ID, nil, a.now())
+	})
+	if err != nil {
+		return err
+	}
+	a.log().Info("unretired", "package", r.PathValue("name"), "version", r.PathValue("version"), "user", who.user.Username)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

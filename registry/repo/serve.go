@@ -1,0 +1,157 @@
+package repo
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/hexship/ship/registry/blob"
+	"github.com/hexship/ship/registry/store"
+)
+
+// Cache lifetimes as hex.pm's repository sends them. Registry files change
+// with every publish but clients revalidate them with If-None-Match, so an
+// hour is safe. A tarball can still be replaced during its first hour, so
+// only older ones are cached for a week.
+const (
+	registryCache     = "public, max-age=3600"
+	tarballCache      = "public, max-age=604800"
+	youngTarballCache = "public, max-age=60"
+	ReplaceWindow     = time.Hour
+)
+
+// Handler serves the repository under prefix (e.g. "/repo").
+func (r *Repo) Handler(prefix string, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+prefix+"/names", func(w http.ResponseWriter, req *http.Request) {
+		r.serveIndex(w, req, log, func(i *indexFiles) file { return i.names })
+	})
+	mux.HandleFunc("GET "+prefix+"/versions", func(w http.ResponseWriter, req *http.Request) {
+		r.serveIndex(w, req, log, func(i *indexFiles) file { return i.versions })
+	})
+	mux.HandleFunc("GET "+prefix+"/packages/{name}", func(w http.ResponseWriter, req *http.Request) {
+		f, err := r.store.RepoFile(req.Context(), PackagePath(req.PathValue("name")))
+		if err != nil {
+			serveError(w, req, log, err)
+			return
+		}
+		serveFile(w, req, file{body: f.Body, etag: f.ETag}, "application/octet-stream")
+	})
+	mux.HandleFunc("GET "+prefix+"/tarballs/{file}", func(w http.ResponseWriter, req *http.Request) {
+		r.serveTarball(w, req, log)
+	})
+	mux.HandleFunc("GET "+prefix+"/docs/{file}", func(w http.ResponseWriter, req *http.Request) {
+		r.serveDocs(w, req, log)
+	})
+	mux.HandleFunc("GET "+prefix+"/public_key", func(w http.ResponseWriter, req *http.Request) {
+		pem := r.PublicKeyPEM()
+		serveFile(w, req, file{body: pem, etag: etagOf(pem)}, "application/x-pem-file")
+	})
+	mux.HandleFunc(prefix+"/", func(w http.ResponseWriter, req *http.Request) {
+		http.Error(w, "not found", http.StatusNotFound)
+	})
+	return mux
+}
+
+func (r *Repo) serveIndex(w http.ResponseWriter, req *http.Request, log *slog.Logger, pick func(*indexFiles) file) {
+	idx, err := r.currentIndex(req.Context())
+	if err != nil {
+		serveError(w, req, log, err)
+		return
+	}
+	serveFile(w, req, pick(idx), "application/octet-stream")
+}
+
+// serveFile answers with body, or 304 when the client's ETag is current.
+func serveFile(w http.ResponseWriter, req *http.Request, f file, contentType string) {
+	h := w.Header()
+	h.Set("Cache-Control", registryCache)
+	h.Set("Content-Type", contentType)
+	h.Set("ETag", f.etag)
+	// ServeContent handles If-None-Match (304), HEAD and ranges.
+	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(f.body))
+}
+
+// serveTarball serves NAME-VERSION.tar from the blob the release points at.
+func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.Logger) {
+	nameVersion, ok := strings.CutSuffix(req.PathValue("file"), ".tar")
+	// Package names cannot contain "-", so the first one ends the name.
+	name, version, ok2 := strings.Cut(nameVersion, "-")
+	if !ok || !ok2 {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	ctx := req.Context()
+	rel, err := r.findRelease(ctx, name, version)
+	if err != nil {
+		serveError(w, req, log, err)
+		return
+	}
+	f, info, err := r.blobs.Open(ctx, rel.BlobKey)
+	if err != nil {
+		serveError(w, req, log, err)
+		return
+	}
+	defer f.Close()
+	h := w.Header()
+	if time.Since(rel.CreatedAt) > ReplaceWindow {
+		h.Set("Cache-Control", tarballCache)
+	} else {
+		h.Set("Cache-Control", youngTarballCache)
+	}
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("ETag", `"`+hex.EncodeToString(rel.OuterChecksum)+`"`)
+	http.ServeContent(w, req, "", info.ModTime, f)
+}
+
+// serveDocs serves NAME-VERSION.tar.gz, a release's docs tarball.
+func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Logger) {
+	nameVersion, ok := strings.CutSuffix(req.PathValue("file"), ".tar.gz")
+	name, version, ok2 := strings.Cut(nameVersion, "-")
+	if !ok || !ok2 {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	rel, err := r.findRelease(req.Context(), name, version)
+	if err == nil && !rel.HasDocs {
+		err = store.ErrNotFound
+	}
+	if err != nil {
+		serveError(w, req, log, err)
+		return
+	}
+	f, info, err := r.blobs.Open(req.Context(), DocsKey(name, version))
+	if err != nil {
+		serveError(w, req, log, err)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Cache-Control", youngTarballCache)
+	w.Header().Set("Content-Type", "application/gzip")
+	http.ServeContent(w, req, "", info.ModTime, f)
+}
+
+func (r *Repo) findRelease(ctx context.Context, name, version string) (*store.Release, error) {
+	pkg, err := r.store.Package(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	return r.store.Release(ctx, pkg.ID, version)
+}
+
+func serveError(w http.ResponseWriter, req *http.Request, log *slog.Logger, err error) {
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, blob.ErrNotFound) {
+		http.Error(w, "not found", http.StatusNotFound)
+		return
+	}
+	if req.Context().Err() != nil {
+		return
+	}
+	log.Error("repository request failed", "path", req.URL.Path, "err", err)
+	http.Error(w, "internal server error", http.StatusInternalServerError)
+}

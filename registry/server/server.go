@@ -1,0 +1,145 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/hexship/ship/registry/httpapi"
+	"github.com/hexship/ship/registry/repo"
+)
+
+// Config is how shipyard serves.
+type Config struct {
+	Addr      string // listen address, e.g. 127.0.0.1:4000
+	PublicURL string // external base URL; "" means http://ADDR as listened on
+	RepoName  string // the `repository` of every signed file; clients must use the same name
+	Log       *slog.Logger
+	Now       func() time.Time // nil means time.Now; tests move the clock
+}
+
+// Handler builds the HTTP handler of a registry.
+func Handler(cfg Config, b *Backends) http.Handler {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs)
+	api := &httpapi.API{
+		Store:     b.Store,
+		Blobs:     b.Blobs,
+		Repo:      rp,
+		Keys:      b.Keys,
+		PublicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
+		Now:       cfg.Now,
+		Log:       log,
+	}
+	mux := http.NewServeMux()
+	api.Register(mux)
+	mux.Handle("/repo/", rp.Handler("/repo", log))
+	return recoverPanics(logRequests(mux, log), log)
+}
+
+// Serve listens on cfg.Addr and serves until ctx ends, then shuts down
+// gracefully: requests in flight (an upload, say) get up to 30 seconds to
+// finish. ready, when set, is called with the base URL once listening.
+func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string)) error {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("cannot listen on %s: the address is already in use (another shipyard?); pick another with --addr", cfg.Addr)
+		}
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	base := "http://" + ln.Addr().String()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = base
+	}
+	srv := &http.Server{
+		Handler:           Handler(cfg, b),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(base)
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// statusRecorder remembers the status and size of a response for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(p)
+	s.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the real writer.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+// logRequests writes one line per request. The query string is left out:
+// it is the one part of a URL where a client might put a credential.
+func logRequests(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w}
+		next.ServeHTTP(rec, r)
+		if rec.status == 0 {
+			rec.status = http.StatusOK
+		}
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"bytes", rec.bytes, "duration", time.Since(start).Round(time.Microsecond), "remote", r.RemoteAddr)
+	})
+}
+
+// recoverPanics turns a handler panic into a logged 500 instead of a
+// dropped connection.
+func recoverPanics(next http.Handler, log *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+				http.Error(w, "internal server error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
