@@ -28,7 +28,13 @@ func LoadOrCreateKey(path string) (key *rsa.PrivateKey, created bool, err error)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		key, err := createKey(path)
-		return key, err == nil, err
+		if !errors.Is(err, fs.ErrExist) {
+			return key, err == nil, err
+		}
+		// Another process created the key first: use that one.
+		if fi, err = os.Stat(path); err != nil {
+			return nil, false, fmt.Errorf("signing key: %w", err)
+		}
 	case err != nil:
 		return nil, false, fmt.Errorf("signing key: %w", err)
 	}
@@ -96,7 +102,7 @@ func createKey(path string) (*rsa.PrivateKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("write signing key: %w", err)
 	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	defer os.Remove(tmp.Name()) // the key stays under its linked name
 	if err := tmp.Chmod(0o600); err != nil {
 		tmp.Close()
 		return nil, fmt.Errorf("write signing key: %w", err)
@@ -112,7 +118,13 @@ func createKey(path string) (*rsa.PrivateKey, error) {
 	if err := tmp.Close(); err != nil {
 		return nil, fmt.Errorf("write signing key: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	// Link, not rename: when two processes start on a new data directory
+	// at once, the first key stays and the second process loads it, rather
+	// than each signing with a key the other then replaces.
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("write signing key: %w", err)
 	}
 	syncDir(dir)

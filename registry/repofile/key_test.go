@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -124,5 +125,31 @@ func TestLoadOrCreateKeyMissingDirectory(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "absent", "k.pem")
 	if _, _, err := LoadOrCreateKey(path); err == nil {
 		t.Error("created a key in a directory that does not exist")
+	}
+}
+
+// Two servers starting at once on a new data directory must end up with
+// one key between them, or one would sign with a key the other replaced.
+func TestLoadOrCreateKeyConcurrentStartsAgree(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "repo-key.pem")
+	const n = 4
+	keys := make([]*rsa.PrivateKey, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keys[i], _, errs[i] = LoadOrCreateKey(path)
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		if !keys[i].Equal(keys[0]) {
+			t.Fatalf("start %d got a different key than start 0", i)
+		}
 	}
 }
