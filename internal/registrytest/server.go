@@ -48,7 +48,8 @@ var servingLine = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+) `)
 
 // shipyard-start [FLAGS...] runs `shipyard serve --addr 127.0.0.1:0
 // --data $WORK/shipyard-data FLAGS...` in the background, waits until it
-// listens, and sets $REGISTRY to its base URL. Its log goes to
+// listens, and sets $REGISTRY to its base URL and $REGISTRY_ADDR to its
+// host:port. Its log goes to
 // $WORK/shipyard.log. The script's end stops it.
 func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
@@ -92,6 +93,7 @@ func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("shipyard exited before listening; its log:\n%s", ts.ReadFile("shipyard.log"))
 		}
 		ts.Setenv("REGISTRY", url)
+		ts.Setenv("REGISTRY_ADDR", strings.TrimPrefix(url, "http://"))
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
 		ts.Fatalf("shipyard did not start listening; its log:\n%s", ts.ReadFile("shipyard.log"))
