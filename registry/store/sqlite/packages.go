@@ -85,10 +85,11 @@ var searchOrders = map[store.PackageSort]string{
 }
 
 // SearchPackages lists one page of the packages whose name or description
-// contains q.Search. Matching is a LIKE scan along the sort's index, which
-// stops once the page is full: fast for common words and for no search at
-// all, a scan of the table for a word that few packages have. SQLite's LIKE
-// ignores the case of ASCII letters only.
+// contains q.Search. The page's IDs are found first, walking the sort's
+// index (which holds name and description, so the LIKE needs no table
+// row) until a page of matches is found: quick for a common word, a scan
+// of one index for a rare one. SQLite's LIKE ignores the case of ASCII
+// letters only.
 func (r reads) SearchPackages(ctx context.Context, q store.PackageQuery) ([]store.Package, error) {
 	sort := q.Sort
 	if sort == "" {
@@ -108,13 +109,19 @@ func (r reads) SearchPackages(ctx context.Context, q store.PackageQuery) ([]stor
 	if page-1 > math.MaxInt64/perPage {
 		return nil, nil // past any table
 	}
-	query := `SELECT ` + packageColumns + ` FROM packages`
-	args := []any{}
-	if q.Search != "" {
-		query += ` WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'`
-		args = append(args, "%"+escapeLike(q.Search)+"%")
+	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, perPage, (page-1)*perPage)
+	var query string
+	var args []any
+	if q.Search == "" {
+		query = `SELECT ` + packageColumns + ` FROM packages ORDER BY ` + order + limit
+	} else {
+		query = `SELECT ` + packageColumns + ` FROM packages WHERE id IN (
+			SELECT id FROM packages
+			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'
+			ORDER BY ` + order + limit + `)
+		ORDER BY ` + order
+		args = []any{"%" + escapeLike(q.Search) + "%"}
 	}
-	query += ` ORDER BY ` + order + fmt.Sprintf(` LIMIT %d OFFSET %d`, perPage, (page-1)*perPage)
 	ps, err := scanPackages(r.q.QueryContext(ctx, query, args...))
 	if err != nil {
 		return nil, fmt.Errorf("search packages: %w", err)

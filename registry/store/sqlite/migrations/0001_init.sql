@@ -54,12 +54,15 @@ CREATE TABLE packages (
 	created_at  INTEGER NOT NULL,
 	updated_at  INTEGER NOT NULL
 );
--- One index per search order, with the name as the tie-breaker the queries
--- use, so a page is read off the index in order (the UNIQUE constraint on
--- name serves the name order and name-prefix ranges).
-CREATE INDEX packages_downloads ON packages (downloads DESC, name);
-CREATE INDEX packages_updated_at ON packages (updated_at DESC, name);
-CREATE INDEX packages_created_at ON packages (created_at DESC, name);
+-- One index per search order, each ending in (name, description): a page
+-- is read off the index in order, and a search's LIKE is checked on the
+-- index entry, so a common word stops after a page of matches and a rare
+-- one scans the index, never the table row by row. name breaks ties so
+-- pages never overlap.
+CREATE INDEX packages_name_search ON packages (name, description);
+CREATE INDEX packages_downloads ON packages (downloads DESC, name, description);
+CREATE INDEX packages_updated_at ON packages (updated_at DESC, name, description);
+CREATE INDEX packages_created_at ON packages (created_at DESC, name, description);
 
 CREATE TABLE releases (
 	id                 INTEGER PRIMARY KEY,
