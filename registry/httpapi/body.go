@@ -71,6 +71,18 @@ func decodeBody(r *http.Request) (map[string]any, error) {
 	}
 }
 
+// marshalJSON encodes v without escaping <, > and &, as hex.pm's JSON
+// encoder does: requirements like "~> 1.0" stay readable.
+func marshalJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
 // wantsErlang reports whether the client asked for Erlang term bodies, as
 // the Hex client always does; everyone else gets JSON.
 func wantsErlang(r *http.Request) bool {
@@ -88,7 +100,7 @@ func writeBody(w http.ResponseWriter, r *http.Request, status int, v any) {
 		body, err = etf.Encode(v)
 		media = api.MediaErlang
 	} else {
-		body, err = json.Marshal(jsonTimes(v))
+		body, err = marshalJSON(jsonTimes(v))
 		media = api.MediaJSON + "; charset=utf-8"
 	}
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -28,10 +27,7 @@ type Config struct {
 
 // Handler builds the HTTP handler of a registry.
 func Handler(cfg Config, b *Backends) http.Handler {
-	log := cfg.Log
-	if log == nil {
-		log = slog.New(slog.NewTextHandler(io.Discard, nil))
-	}
+	log := logger(cfg)
 	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs)
 	api := &httpapi.API{
 		Store:     b.Store,
@@ -46,6 +42,14 @@ func Handler(cfg Config, b *Backends) http.Handler {
 	api.Register(mux)
 	mux.Handle("/repo/", rp.Handler("/repo", log))
 	return recoverPanics(logRequests(mux, log), log)
+}
+
+// logger is cfg.Log, or one that discards when there is none.
+func logger(cfg Config) *slog.Logger {
+	if cfg.Log == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return cfg.Log
 }
 
 // Serve listens on cfg.Addr and serves until ctx ends, then shuts down
@@ -78,11 +82,13 @@ func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string))
 		return err
 	case <-ctx.Done():
 	}
+	logger(cfg).Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
+	logger(cfg).Info("stopped")
 	return nil
 }
 
