@@ -24,7 +24,8 @@ var (
 
 // Store is a registry's metadata store. Every method is safe for concurrent
 // use by several goroutines and, for the server-backed implementations, by
-// several processes sharing one database.
+// several processes sharing one database. Times are kept to the
+// microsecond at least and read back in UTC.
 type Store interface {
 	Reader
 	// Update runs fn in one serialisable read-write transaction: either all
@@ -57,7 +58,8 @@ type Reader interface {
 	// KeyByLookup finds a key, revoked or not, by the lookup half of its
 	// keyed hash (Key.Lookup).
 	KeyByLookup(ctx context.Context, lookup string) (*Key, error)
-	// KeyByName finds one of a user's keys, revoked or not.
+	// KeyByName finds one of a user's keys, revoked or not; when the name
+	// was reused after a revocation, the unrevoked key, else the newest.
 	KeyByName(ctx context.Context, userID int64, name string) (*Key, error)
 	// Keys lists a user's keys that are not revoked, oldest first.
 	Keys(ctx context.Context, userID int64) ([]Key, error)
