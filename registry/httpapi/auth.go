@@ -23,8 +23,9 @@ type principal struct {
 // {api, read}; writes need {api, write} or a package permission matching
 // the package written to.
 type access struct {
-	write   bool
-	pkgName string // for writes to one package: a matching package permission also grants them
+	write      bool
+	pkgName    string // for writes to one package: a matching package permission also grants them
+	anyPackage bool   // a write to a package not known yet: any package permission may grant it
 }
 
 // allows reports whether p's permissions grant acc, following hex.pm's
@@ -41,7 +42,7 @@ func (p *principal) allows(acc access, repoName string) bool {
 			if !acc.write {
 				return true
 			}
-			if perm.Resource == "" || (acc.pkgName != "" && perm.Resource == repoName+"/"+acc.pkgName) {
+			if perm.Resource == "" || acc.anyPackage || (acc.pkgName != "" && perm.Resource == repoName+"/"+acc.pkgName) {
 				return true
 			}
 		}

@@ -54,6 +54,9 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case errors.As(err, &ae):
 	case errors.Is(err, store.ErrNotFound):
 		ae = errNotFound
+	case errors.Is(err, store.ErrConflict):
+		// Left over after retries: a concurrent change won every time.
+		ae = newError(http.StatusConflict, "conflict with a concurrent change; try again")
 	case errors.Is(err, r.Context().Err()) && r.Context().Err() != nil:
 		return // the client went away; nobody to answer
 	default:

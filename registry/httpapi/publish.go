@@ -39,7 +39,9 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) error {
 	if v := r.URL.Query().Get("replace"); v != "" {
 		replace = v == "true"
 	}
-	who, err := a.require(r, access{write: true, pkgName: urlName})
+	// POST /api/publish learns the name only from the tarball, so until
+	// then any permission to write some package lets the upload start.
+	who, err := a.require(r, access{write: true, pkgName: urlName, anyPackage: urlName == ""})
 	if err != nil {
 		return err
 	}
@@ -88,12 +90,20 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) error {
 		oldKey  string
 		stored  *store.Package
 	)
-	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
-		created, oldKey = false, ""
-		var err error
-		stored, rel, created, oldKey, err = a.putRelease(r, tx, who, pkg, body, key, replace)
-		return err
-	})
+	// A store that runs writers concurrently (PostgreSQL) reports a
+	// package or version created by a concurrent publish as ErrConflict;
+	// running the transaction again then sees it and answers as hex.pm
+	// would (an owner check, or the --replace rule).
+	for attempt := 0; attempt < 3; attempt++ {
+		err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+			var err error
+			stored, rel, created, oldKey, err = a.putRelease(r, tx, who, pkg, body, key, replace)
+			return err
+		})
+		if !errors.Is(err, store.ErrConflict) {
+			break
+		}
+	}
 	if err != nil {
 		// The upload's own blob is referenced by nothing: drop it.
 		a.Blobs.Delete(ctx(r), key)

@@ -46,8 +46,8 @@ func (a *API) showRelease(w http.ResponseWriter, r *http.Request) error {
 
 // writeRelease runs fn on a release its caller may write to (a maintainer
 // or full owner), in one transaction, then refreshes the package's
-// repository files in the same transaction.
-func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Package, rel *store.Release) error) (*principal, error) {
+// repository files and runs each of after in the same transaction.
+func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Package, rel *store.Release) error, after ...func(tx store.Tx, pkg *store.Package) error) (*principal, error) {
 	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
 	if err != nil {
 		return nil, err
@@ -63,14 +63,23 @@ func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Pack
 		if err := fn(tx, pkg, rel); err != nil {
 			return err
 		}
-		return a.Repo.Refresh(ctx(r), tx, pkg)
+		if err := a.Repo.Refresh(ctx(r), tx, pkg); err != nil {
+			return err
+		}
+		for _, f := range after {
+			if err := f(tx, pkg); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	return who, err
 }
 
 // revertRelease serves DELETE .../releases/VERSION: a release can be
 // removed within an hour of its first publication. Removing the last one
-// removes the package.
+// removes the package, in the same transaction, so its name is free again
+// as on hex.pm.
 func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 	var blobs []string
 	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
@@ -87,13 +96,18 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 		}
 		pkg.UpdatedAt = a.now()
 		return tx.UpdatePackage(ctx(r), pkg)
+	}, func(tx store.Tx, pkg *store.Package) error {
+		left, err := tx.Releases(ctx(r), pkg.ID)
+		if err != nil || len(left) > 0 {
+			return err
+		}
+		return tx.DeletePackage(ctx(r), pkg.ID)
 	})
 	if err != nil {
 		return err
 	}
-	if err := a.dropEmptyPackage(r); err != nil {
-		return err
-	}
+	// Only now that nothing refers to them; a crash before this line
+	// leaves orphan files, never a release without its tarball.
 	for _, key := range blobs {
 		a.Blobs.Delete(ctx(r), key)
 	}
@@ -101,25 +115,6 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 	cache(w, false)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
-}
-
-// dropEmptyPackage deletes a package whose last release was reverted, so
-// its name is free again, as on hex.pm.
-func (a *API) dropEmptyPackage(r *http.Request) error {
-	return a.Store.Update(ctx(r), func(tx store.Tx) error {
-		pkg, err := tx.Package(ctx(r), r.PathValue("name"))
-		if isNotFound(err) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		releases, err := tx.Releases(ctx(r), pkg.ID)
-		if err != nil || len(releases) > 0 {
-			return err
-		}
-		return tx.DeletePackage(ctx(r), pkg.ID)
-	})
 }
 
 // Retirement reasons hex.pm accepts.
