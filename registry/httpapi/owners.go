@@ -106,12 +106,45 @@ func findUser(c context.Context, rd store.Reader, nameOrEmail string) (*store.Us
 	return rd.UserByName(c, nameOrEmail)
 }
 
-// addOwner serves PUT /api/packages/NAME/owners/USER with {level, transfer}.
-func (a *API) addOwner(w http.ResponseWriter, r *http.Request) error {
+// ownerChange is the state an owner change works on, read in its transaction.
+type ownerChange struct {
+	tx     store.Tx
+	pkg    *store.Package
+	user   *store.User   // the owner being added, changed or removed
+	owners []store.Owner // the current owners
+}
+
+// changeOwners runs fn in a transaction once the caller is known to be a
+// full owner of the package in the path, as hex.pm requires for managing
+// owners; it returns the caller.
+func (a *API) changeOwners(r *http.Request, fn func(ch *ownerChange) error) (*principal, error) {
 	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+		c := ctx(r)
+		ch := &ownerChange{tx: tx}
+		var err error
+		if ch.pkg, err = tx.Package(c, r.PathValue("name")); err != nil {
+			return err
+		}
+		if err := ownerCheck(c, tx, ch.pkg, who.user, store.LevelFull); err != nil {
+			return err
+		}
+		if ch.user, err = findUser(c, tx, r.PathValue("user")); err != nil {
+			return err
+		}
+		if ch.owners, err = tx.Owners(c, ch.pkg.ID); err != nil {
+			return err
+		}
+		return fn(ch)
+	})
+	return who, err
+}
+
+// addOwner serves PUT /api/packages/NAME/owners/USER with {level, transfer}.
+func (a *API) addOwner(w http.ResponseWriter, r *http.Request) error {
 	params, err := decodeBody(r)
 	if err != nil {
 		return err
@@ -125,37 +158,22 @@ func (a *API) addOwner(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	transfer, _ := boolParam(params["transfer"])
-	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+	who, err := a.changeOwners(r, func(ch *ownerChange) error {
 		c := ctx(r)
-		pkg, err := tx.Package(c, r.PathValue("name"))
-		if err != nil {
-			return err
-		}
-		if err := ownerCheck(c, tx, pkg, who.user, store.LevelFull); err != nil {
-			return err
-		}
-		user, err := findUser(c, tx, r.PathValue("user"))
-		if err != nil {
-			return err
-		}
-		owners, err := tx.Owners(c, pkg.ID)
-		if err != nil {
-			return err
-		}
 		if transfer {
-			for _, o := range owners {
-				if o.User.ID != user.ID {
-					if err := tx.RemoveOwner(c, pkg.ID, o.User.ID); err != nil {
+			for _, o := range ch.owners {
+				if o.User.ID != ch.user.ID {
+					if err := ch.tx.RemoveOwner(c, ch.pkg.ID, o.User.ID); err != nil {
 						return err
 					}
 				}
 			}
-			return tx.SetOwner(c, pkg.ID, user.ID, store.LevelFull)
+			return ch.tx.SetOwner(c, ch.pkg.ID, ch.user.ID, store.LevelFull)
 		}
-		if level != store.LevelFull && isLastFull(owners, user.ID) {
+		if level != store.LevelFull && isLastFull(ch.owners, ch.user.ID) {
 			return field("username", msgDemoteLastFull)
 		}
-		return tx.SetOwner(c, pkg.ID, user.ID, level)
+		return ch.tx.SetOwner(c, ch.pkg.ID, ch.user.ID, level)
 	})
 	if err != nil {
 		return err
@@ -180,40 +198,20 @@ func isLastFull(owners []store.Owner, userID int64) bool {
 }
 
 func (a *API) removeOwner(w http.ResponseWriter, r *http.Request) error {
-	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
-	if err != nil {
-		return err
-	}
-	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
-		c := ctx(r)
-		pkg, err := tx.Package(c, r.PathValue("name"))
-		if err != nil {
-			return err
-		}
-		if err := ownerCheck(c, tx, pkg, who.user, store.LevelFull); err != nil {
-			return err
-		}
-		user, err := findUser(c, tx, r.PathValue("user"))
-		if err != nil {
-			return err
-		}
-		owners, err := tx.Owners(c, pkg.ID)
-		if err != nil {
-			return err
-		}
+	who, err := a.changeOwners(r, func(ch *ownerChange) error {
 		owned := false
-		for _, o := range owners {
-			owned = owned || o.User.ID == user.ID
+		for _, o := range ch.owners {
+			owned = owned || o.User.ID == ch.user.ID
 		}
 		switch {
 		case !owned:
 			return field("username", msgNotOwner)
-		case len(owners) == 1:
+		case len(ch.owners) == 1:
 			return field("username", msgLastOwner)
-		case isLastFull(owners, user.ID):
+		case isLastFull(ch.owners, ch.user.ID):
 			return field("username", msgLastFullOwner)
 		}
-		return tx.RemoveOwner(c, pkg.ID, user.ID)
+		return ch.tx.RemoveOwner(ctx(r), ch.pkg.ID, ch.user.ID)
 	})
 	if err != nil {
 		return err
