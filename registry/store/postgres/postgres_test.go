@@ -1,0 +1,316 @@
+package postgres_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/postgres"
+	"github.com/hexship/ship/registry/store/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	serverDSN(t)
+	storetest.Run(t, func(t *testing.T) store.Store { return open(t) })
+}
+
+// Two Stores on one database behave as two shipyard processes would: they
+// open a new schema at once (its migrations run once), each sees the
+// other's commits, and their read-modify-write transactions interleave
+// without a lost update or a serialisation failure reaching the caller.
+func TestTwoStoresOnOneDatabase(t *testing.T) {
+	dsn, _ := newSchema(t)
+	var stores [2]*postgres.Store
+	var openErrs [2]error
+	var openWG sync.WaitGroup
+	for i := range stores {
+		openWG.Go(func() { stores[i], openErrs[i] = postgres.Open(ctx, dsn) })
+	}
+	openWG.Wait()
+	for i, err := range openErrs {
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+
+	const perStore = 25
+	var wg sync.WaitGroup
+	for i, s := range stores {
+		wg.Go(func() {
+			for j := range perStore {
+				err := s.Update(ctx, func(tx store.Tx) error {
+					gen, err := tx.IndexGeneration(ctx)
+					if err != nil {
+						return err
+					}
+					name := string(rune('a'+i)) + strings.Repeat("x", j)
+					if err := tx.CreatePackage(ctx, &store.Package{Name: name}); err != nil {
+						return err
+					}
+					if err := tx.SetIndexEntry(ctx, &store.IndexEntry{Name: name}); err != nil {
+						return err
+					}
+					// What the transaction read stays true until it commits.
+					after, err := tx.IndexGeneration(ctx)
+					if err == nil && after != gen+1 {
+						t.Errorf("generation went from %d to %d inside one transaction", gen, after)
+					}
+					return err
+				})
+				if err != nil {
+					t.Errorf("store %d, write %d: %v", i, j, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, s := range stores {
+		ps, err := s.SearchPackages(ctx, store.PackageQuery{PerPage: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ps) != 2*perStore {
+			t.Errorf("store %d sees %d packages, want %d", i, len(ps), 2*perStore)
+		}
+		entries, gen, err := s.IndexEntries(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(entries) != 2*perStore || gen != 2*perStore {
+			t.Errorf("store %d sees %d entries at generation %d, want %d at %d", i, len(entries), gen, 2*perStore, 2*perStore)
+		}
+	}
+}
+
+// Many processes starting at once on a new schema: the advisory lock lets
+// one apply the migrations while the others wait, and every one of them
+// opens.
+func TestConcurrentOpen(t *testing.T) {
+	dsn, schema := newSchema(t)
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			s, err := postgres.Open(ctx, dsn)
+			if err == nil {
+				err = s.Close()
+			}
+			errs[i] = err
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("open %d: %v", i, err)
+		}
+	}
+	var rows, versions int
+	err := connect(t, serverDSN(t)).QueryRow(ctx,
+		`SELECT count(*), count(DISTINCT version) FROM `+schema+`.schema_migrations`).Scan(&rows, &versions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows == 0 || rows != versions {
+		t.Errorf("schema_migrations has %d rows for %d versions", rows, versions)
+	}
+}
+
+// A schema that a newer build migrated is refused, naming the server, the
+// schema and the unknown migration, and is left as it was.
+func TestNewerMigrationRefused(t *testing.T) {
+	dsn, schema := newSchema(t)
+	s, err := postgres.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := s.Target()
+	s.Close()
+	admin := connect(t, serverDSN(t))
+	if _, err := admin.Exec(ctx, `INSERT INTO `+schema+`.schema_migrations (version, name) VALUES (9999, '9999_from_the_future')`); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = postgres.Open(ctx, dsn)
+	if err == nil {
+		t.Fatal("Open accepted a schema with an unknown migration")
+	}
+	for _, want := range []string{target, schema, "9999_from_the_future", "newer"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	var n int
+	if err := admin.QueryRow(ctx, `SELECT count(*) FROM `+schema+`.schema_migrations WHERE version = 9999`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the refused schema changed: %d, %v", n, err)
+	}
+}
+
+// fn runs again, from the start and on a new snapshot, when its
+// transaction loses a serialisation conflict: whether fn returns the
+// failure or ignores it, what it wrote in the failed run is gone and what
+// it writes in the new one is committed.
+func TestUpdateRunsFnAgainAfterSerializationFailure(t *testing.T) {
+	for _, swallow := range []bool{false, true} {
+		t.Run(fmt.Sprintf("swallowed=%v", swallow), func(t *testing.T) {
+			s := open(t)
+			var runs atomic.Int32
+			var seen []int64
+			firstRead, otherDone := make(chan struct{}), make(chan struct{})
+			result := make(chan error)
+			go func() {
+				result <- s.Update(ctx, func(tx store.Tx) error {
+					run := runs.Add(1)
+					gen, err := tx.IndexGeneration(ctx)
+					if err != nil {
+						return err
+					}
+					seen = append(seen, gen)
+					if run == 1 {
+						close(firstRead)
+						<-otherDone // another process bumps the generation meanwhile
+					}
+					err = tx.SetIndexEntry(ctx, &store.IndexEntry{Name: fmt.Sprintf("run%d", run)})
+					if swallow {
+						return nil
+					}
+					return err
+				})
+			}()
+			<-firstRead
+			err := s.Update(ctx, func(tx store.Tx) error {
+				return tx.SetIndexEntry(ctx, &store.IndexEntry{Name: "other"})
+			})
+			close(otherDone)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := <-result; err != nil {
+				t.Fatalf("Update that lost the conflict: %v", err)
+			}
+			if runs.Load() != 2 || len(seen) != 2 || seen[0] != 0 || seen[1] != 1 {
+				t.Errorf("fn ran %d times and saw generations %v, want 2 runs seeing 0 then 1", runs.Load(), seen)
+			}
+			entries, gen, err := s.IndexEntries(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, e := range entries {
+				names = append(names, e.Name)
+			}
+			if strings.Join(names, ",") != "other,run2" || gen != 2 {
+				t.Errorf("entries %v at generation %d, want other,run2 at 2", names, gen)
+			}
+		})
+	}
+}
+
+// Text PostgreSQL cannot hold (a NUL character) is refused with a clear
+// error by a write, which then changes nothing and leaves the transaction
+// usable; lookups of such text find nothing instead of failing.
+func TestTextPostgresCannotStore(t *testing.T) {
+	s := open(t)
+	err := s.Update(ctx, func(tx store.Tx) error {
+		err := tx.CreatePackage(ctx, &store.Package{Name: "nul", Meta: store.PackageMeta{Description: "a\x00b"}})
+		if err == nil || !strings.Contains(err.Error(), "NUL") {
+			t.Errorf("CreatePackage with a NUL in its description: %v", err)
+		}
+		return tx.CreatePackage(ctx, &store.Package{Name: "fine"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Package(ctx, "fine"); err != nil {
+		t.Errorf("the write after the refused one: %v", err)
+	}
+	if _, err := s.Package(ctx, "nul"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("the refused package: %v", err)
+	}
+
+	for what, lookup := range map[string]func(string) error{
+		"Package":     func(s_ string) error { _, err := s.Package(ctx, s_); return err },
+		"UserByName":  func(s_ string) error { _, err := s.UserByName(ctx, s_); return err },
+		"UserByEmail": func(s_ string) error { _, err := s.UserByEmail(ctx, s_); return err },
+		"KeyByLookup": func(s_ string) error { _, err := s.KeyByLookup(ctx, s_); return err },
+		"KeyByName":   func(s_ string) error { _, err := s.KeyByName(ctx, 1, s_); return err },
+		"Release":     func(s_ string) error { _, err := s.Release(ctx, 1, s_); return err },
+		"RepoFile":    func(s_ string) error { _, err := s.RepoFile(ctx, s_); return err },
+	} {
+		for _, bad := range []string{"a\x00b", "\xff\xfe"} {
+			if err := lookup(bad); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("%s(%q): %v, want ErrNotFound", what, bad, err)
+			}
+		}
+	}
+	for _, bad := range []string{"\x00", "\xc3"} {
+		ps, err := s.SearchPackages(ctx, store.PackageQuery{Search: bad})
+		if err != nil || len(ps) != 0 {
+			t.Errorf("SearchPackages(%q) = %d packages, %v", bad, len(ps), err)
+		}
+	}
+}
+
+// When fn ignores the failure of a statement that aborted the transaction
+// and returns nil, Update does not pretend it committed.
+func TestSwallowedFailureNotCommitted(t *testing.T) {
+	s := open(t)
+	err := s.Update(ctx, func(tx store.Tx) error {
+		if err := tx.CreatePackage(ctx, &store.Package{Name: "before"}); err != nil {
+			return err
+		}
+		if err := tx.PutRepoFile(ctx, &store.RepoFile{Path: "bad\x00path", Body: []byte("b")}); err == nil {
+			t.Error("PutRepoFile with a NUL in its path succeeded")
+		}
+		return nil
+	})
+	if err == nil {
+		t.Fatal("Update returned nil although a statement failed and the server rolled back")
+	}
+	if errors.Is(err, store.ErrConflict) || errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Update's error %v looks like a sentinel", err)
+	}
+	if _, err := s.Package(ctx, "before"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a write of the failed transaction is visible: %v", err)
+	}
+}
+
+// A search_path naming no schema is refused with the reason.
+func TestOpenMissingSchema(t *testing.T) {
+	dsn := withParam(serverDSN(t), "search_path", randomName("missing_"))
+	_, err := postgres.Open(ctx, dsn)
+	if err == nil || !strings.Contains(err.Error(), "search_path") || !strings.Contains(err.Error(), "CREATE SCHEMA") {
+		t.Errorf("Open with a missing schema: %v", err)
+	}
+}
+
+// Connecting to a database that does not exist fails naming it, without
+// the DSN's password.
+func TestOpenMissingDatabaseHidesPassword(t *testing.T) {
+	const password = "pw-Missing-Database-7781"
+	dsn := withParam(serverDSN(t), "password", password)
+	if strings.HasPrefix(dsn, "postgres") {
+		dsn = strings.Replace(dsn, "/postgres?", "/no_such_db_4242?", 1)
+	} else {
+		dsn += " dbname=no_such_db_4242"
+	}
+	_, err := postgres.Open(ctx, dsn)
+	if err == nil {
+		t.Fatal("Open of a missing database succeeded")
+	}
+	if !strings.Contains(err.Error(), "no_such_db_4242") {
+		t.Errorf("error %q does not name the database", err)
+	}
+	if strings.Contains(err.Error(), password) {
+		t.Errorf("error %q contains the password", err)
+	}
+}

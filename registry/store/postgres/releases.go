@@ -1,0 +1,155 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/hexship/ship/registry/store"
+)
+
+// requirementJSON is one element of releases.requirements.
+type requirementJSON struct {
+	Name        string `json:"name"`
+	App         string `json:"app"`
+	Requirement string `json:"requirement"`
+	Optional    bool   `json:"optional"`
+	Repository  string `json:"repository"`
+}
+
+const releaseColumns = `id, package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
+	build_tools, elixir, requirements, metadata, publisher_id, has_docs,
+	retirement_reason, retirement_message, downloads, created_at, updated_at`
+
+func scanRelease(row pgx.Row) (*store.Release, error) {
+	var r store.Release
+	var buildTools, reqs []byte
+	var publisher *int64
+	var reason, message *string
+	if err := row.Scan(&r.ID, &r.PackageID, &r.Version, &r.InnerChecksum, &r.OuterChecksum, &r.Size, &r.BlobKey, &r.App,
+		&buildTools, &r.Elixir, &reqs, &r.Metadata, &publisher, &r.HasDocs,
+		&reason, &message, &r.Downloads, &r.CreatedAt, &r.UpdatedAt); err != nil {
+		return nil, err
+	}
+	r.InnerChecksum, r.OuterChecksum, r.Metadata = blob(r.InnerChecksum), blob(r.OuterChecksum), blob(r.Metadata)
+	var err error
+	if r.BuildTools, err = fromJSON[string]("releases.build_tools", buildTools); err != nil {
+		return nil, err
+	}
+	list, err := fromJSON[requirementJSON]("releases.requirements", reqs)
+	if err != nil {
+		return nil, err
+	}
+	r.Requirements = mapList(list, func(q requirementJSON) store.Requirement { return store.Requirement(q) })
+	if publisher != nil {
+		r.PublisherID = *publisher
+	}
+	if reason != nil {
+		r.Retirement = &store.Retirement{Reason: *reason}
+		if message != nil {
+			r.Retirement.Message = *message
+		}
+	}
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	return &r, nil
+}
+
+// Releases lists a package's releases (in ID order, which callers must
+// not rely on).
+func (r reads) Releases(ctx context.Context, packageID int64) ([]store.Release, error) {
+	rows, err := r.q.Query(ctx, `SELECT `+releaseColumns+` FROM releases WHERE package_id = $1 ORDER BY id`, packageID)
+	if err != nil {
+		return nil, fmt.Errorf("releases of package %d: %w", packageID, err)
+	}
+	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Release, error) {
+		rel, err := scanRelease(row)
+		if err != nil {
+			return store.Release{}, err
+		}
+		return *rel, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("releases of package %d: %w", packageID, err)
+	}
+	return rs, nil
+}
+
+// Release finds one release by exact version string.
+func (r reads) Release(ctx context.Context, packageID int64, version string) (*store.Release, error) {
+	what := fmt.Sprintf("release %s of package %d", version, packageID)
+	if !storable(version) {
+		return nil, fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	rel, err := scanRelease(r.q.QueryRow(ctx,
+		`SELECT `+releaseColumns+` FROM releases WHERE package_id = $1 AND version = $2`, packageID, version))
+	if err != nil {
+		return nil, notFound(what, err)
+	}
+	return rel, nil
+}
+
+// retirement splits r into its nullable columns.
+func retirement(r *store.Retirement) (reason, message *string) {
+	if r == nil {
+		return nil, nil
+	}
+	return &r.Reason, &r.Message
+}
+
+// PutRelease inserts r or replaces the release of the same version, which
+// keeps its ID and CreatedAt (both set in r). Zero times are the current
+// time.
+func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
+	created, updated := orNow(r.CreatedAt), orNow(r.UpdatedAt)
+	reason, message := retirement(r.Retirement)
+	reqs := toJSON(mapList(r.Requirements, func(q store.Requirement) requirementJSON { return requirementJSON(q) }))
+	var id int64
+	var createdAt time.Time
+	err := t.guarded(ctx, func(row pgx.Row) error { return row.Scan(&id, &createdAt) }, `
+		INSERT INTO releases (package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
+			build_tools, elixir, requirements, metadata, publisher_id, has_docs,
+			retirement_reason, retirement_message, downloads, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+		ON CONFLICT (package_id, version) DO UPDATE SET
+			inner_checksum = excluded.inner_checksum,
+			outer_checksum = excluded.outer_checksum,
+			size = excluded.size,
+			blob_key = excluded.blob_key,
+			app = excluded.app,
+			build_tools = excluded.build_tools,
+			elixir = excluded.elixir,
+			requirements = excluded.requirements,
+			metadata = excluded.metadata,
+			publisher_id = excluded.publisher_id,
+			has_docs = excluded.has_docs,
+			retirement_reason = excluded.retirement_reason,
+			retirement_message = excluded.retirement_message,
+			downloads = excluded.downloads,
+			updated_at = excluded.updated_at
+		RETURNING id, created_at`,
+		r.PackageID, r.Version, nonNilBlob(r.InnerChecksum), nonNilBlob(r.OuterChecksum), r.Size, r.BlobKey, r.App,
+		toJSON(r.BuildTools), r.Elixir, reqs, nonNilBlob(r.Metadata), nullID(r.PublisherID), r.HasDocs,
+		reason, message, r.Downloads, created, updated)
+	if err != nil {
+		return writeError(fmt.Sprintf("put release %s of package %d", r.Version, r.PackageID), err)
+	}
+	r.ID, r.CreatedAt, r.UpdatedAt = id, createdAt.UTC(), updated
+	return nil
+}
+
+// DeleteRelease removes one release.
+func (t *tx) DeleteRelease(ctx context.Context, releaseID int64) error {
+	tag, err := t.q.Exec(ctx, `DELETE FROM releases WHERE id = $1`, releaseID)
+	return needRow(fmt.Sprintf("delete release %d", releaseID), tag, err)
+}
+
+// SetRetirement retires or unretires a release; at becomes its UpdatedAt.
+func (t *tx) SetRetirement(ctx context.Context, releaseID int64, r *store.Retirement, at time.Time) error {
+	reason, message := retirement(r)
+	tag, err := t.q.Exec(ctx, `
+		UPDATE releases SET retirement_reason = $1, retirement_message = $2, updated_at = $3
+		WHERE id = $4`, reason, message, orNow(at), releaseID)
+	return needRow(fmt.Sprintf("set retirement of release %d", releaseID), tag, err)
+}
