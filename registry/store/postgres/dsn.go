@@ -36,14 +36,37 @@ func hostPort(host string, port uint16) string {
 
 // parseError describes a DSN that pgx could not parse: where it points as
 // far as that can be told, and pgx's reason, without any password the DSN
-// may hold (pgx's own redaction is best effort, and the URL parser's
-// errors quote the URL whole).
+// may hold. pgx repeats the DSN with the password masked, but a DSN that
+// does not parse can be too ambiguous to find the password in (one
+// written unescaped in a URL, say), and the parsers' own errors quote
+// pieces of it: so the DSN is not repeated, and the underlying error is
+// kept only when it shows nothing of the DSN.
 func parseError(dsn string, err error) error {
 	where := "(invalid DSN)"
-	if t := roughTarget(dsn); t != "" {
+	if t := roughTarget(dsn); t != "" && !holdsSecret(t, secrets(dsn)) {
 		where = t
 	}
-	return fmt.Errorf("postgres store %s: invalid DSN: %w", where, redact(err, nil, dsn))
+	return fmt.Errorf("postgres store %s: invalid DSN: %w", where, redact(parseReason(dsn, err), nil, dsn))
+}
+
+// parseReason is pgx's reason for refusing a DSN, without the DSN.
+func parseReason(dsn string, err error) error {
+	var pe *pgconn.ParseConfigError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	msg := strings.TrimPrefix(pe.Error(), "cannot parse `")
+	inner := pe.Unwrap()
+	if inner != nil {
+		msg = strings.TrimSuffix(msg, " ("+inner.Error()+")")
+	}
+	if i := strings.LastIndex(msg, "`: "); i >= 0 {
+		msg = msg[i+len("`: "):]
+	}
+	if inner == nil || !safeDetail(inner.Error(), secrets(dsn)) {
+		return &redactedError{msg: msg, err: err}
+	}
+	return &redactedError{msg: msg + ": " + inner.Error(), err: err}
 }
 
 // roughTarget finds host and database in a DSN that may not parse: what an
@@ -168,12 +191,36 @@ func redact(err error, cfg *pgx.ConnConfig, dsns ...string) error {
 	return &redactedError{msg: masked, err: err}
 }
 
-// describeConnectError words a failure to connect: pgx's ConnectError
-// names the user and database already said by the caller's prefix.
+// describeConnectError words a failure to connect: the user, and the
+// reason without pgx's prefix, which repeats the database the caller's
+// prefix names.
 func describeConnectError(err error) error {
 	var ce *pgconn.ConnectError
 	if errors.As(err, &ce) {
 		return fmt.Errorf("cannot connect as user %q: %w", ce.Config.User, ce.Unwrap())
 	}
 	return fmt.Errorf("cannot connect: %w", err)
+}
+
+// dsnDelimiters are the characters that end a piece of a DSN.
+const dsnDelimiters = "@/:?&=#% '\""
+
+// safeDetail reports whether an error from parsing a DSN can be shown: it
+// quotes nothing (the parsers quote the pieces of the DSN they choke on)
+// and holds no piece of a possible password.
+func safeDetail(detail string, secrets []string) bool {
+	return !strings.ContainsAny(detail, "\"'`") && !holdsSecret(detail, secrets)
+}
+
+// holdsSecret reports whether text holds a piece of three characters or
+// more of one of the secrets, cut where a DSN's syntax could cut it.
+func holdsSecret(text string, secrets []string) bool {
+	for _, s := range secrets {
+		for _, piece := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(dsnDelimiters, r) }) {
+			if len(piece) >= 3 && strings.Contains(text, piece) {
+				return true
+			}
+		}
+	}
+	return false
 }
