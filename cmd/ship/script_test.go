@@ -42,12 +42,16 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
+			registrytest.PassStorageEnv(env)
 			return nil
 		},
 		Cmds: commands(),
 		Condition: func(cond string) (bool, error) {
 			if cond == "hexcore" {
 				return hexcoretest.Available() == nil, nil
+			}
+			if value, ok := registrytest.Condition(cond); ok {
+				return value, nil
 			}
 			return false, errors.New("unknown condition " + cond)
 		},

@@ -23,21 +23,29 @@ import (
 // Commands are the script commands this package provides.
 func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	return map[string]func(ts *testscript.TestScript, neg bool, args []string){
-		"shipyard-start": cmdStart,
-		"shipyard-stop":  cmdStop,
-		"shipyard-kill":  cmdKill,
-		"hexapi":         cmdHexAPI,
-		"repo-verify":    cmdRepoVerify,
-		"repo-has":       cmdRepoHas,
-		"publish-storm":  cmdPublishStorm,
-		"publish-race":   cmdPublishRace,
-		"stdout-env":     cmdStdoutEnv,
-		"rebar-config":   cmdRebarConfig,
+		"shipyard-start":  cmdStart,
+		"shipyard-stop":   cmdStop,
+		"shipyard-kill":   cmdKill,
+		"hexapi":          cmdHexAPI,
+		"repo-verify":     cmdRepoVerify,
+		"repo-has":        cmdRepoHas,
+		"publish-storm":   cmdPublishStorm,
+		"publish-race":    cmdPublishRace,
+		"stdout-env":      cmdStdoutEnv,
+		"pg-fresh-db":     cmdPgFreshDB,
+		"s3-fresh-prefix": cmdS3FreshPrefix,
+		"rebar-config":    cmdRebarConfig,
 	}
 }
 
-// running is the shipyard process a script started, keyed by script.
-var running sync.Map // *testscript.TestScript -> *serverProc
+// running holds the shipyard processes scripts started.
+var running sync.Map // procKey -> *serverProc
+
+// procKey names one server of one script by the variable holding its URL.
+type procKey struct {
+	ts  *testscript.TestScript
+	env string
+}
 
 type serverProc struct {
 	cmd  *exec.Cmd
@@ -46,26 +54,38 @@ type serverProc struct {
 
 var servingLine = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+) `)
 
-// shipyard-start [FLAGS...] runs `shipyard serve --addr 127.0.0.1:0
-// --data $WORK/shipyard-data FLAGS...` in the background, waits until it
-// listens, and sets $REGISTRY to its base URL and $REGISTRY_ADDR to its
-// host:port. Its log goes to
-// $WORK/shipyard.log. The script's end stops it.
+// shipyard-start [-env VAR] [FLAGS...] runs `shipyard serve --addr
+// 127.0.0.1:0 --data $WORK/shipyard-data FLAGS...` in the background, waits
+// until it listens, and sets $VAR (default REGISTRY) to its base URL and
+// $VAR_ADDR to its host:port. Its log goes to $WORK/VAR.log (shipyard.log
+// for the default). The script's end stops it. Several servers, each under
+// its own VAR, may run at once.
 func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
+	env, args := envArg(args)
 	if neg {
-		ts.Fatalf("usage: shipyard-start [FLAGS...]")
+		ts.Fatalf("usage: shipyard-start [-env VAR] [FLAGS...]")
 	}
-	if _, ok := running.Load(ts); ok {
-		ts.Fatalf("shipyard is already running; shipyard-stop or shipyard-kill it first")
+	key := procKey{ts, env}
+	if _, ok := running.Load(key); ok {
+		ts.Fatalf("shipyard $%s is already running; shipyard-stop or shipyard-kill it first", env)
+	}
+	logName := "shipyard.log"
+	if env != "REGISTRY" {
+		logName = env + ".log"
 	}
 	bin := lookPath(ts, "shipyard")
 	argv := append([]string{"serve", "--addr", "127.0.0.1:0", "--data", ts.MkAbs("shipyard-data")}, args...)
 	cmd := exec.Command(bin, argv...)
 	cmd.Dir = ts.MkAbs(".")
 	cmd.Env = append(os.Environ(), "HOME="+ts.Getenv("HOME"))
+	for _, name := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AWS_EC2_METADATA_DISABLED"} {
+		if v := ts.Getenv(name); v != "" {
+			cmd.Env = append(cmd.Env, name+"="+v)
+		}
+	}
 	stderr, err := cmd.StderrPipe()
 	ts.Check(err)
-	logFile, err := os.OpenFile(ts.MkAbs("shipyard.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	logFile, err := os.OpenFile(ts.MkAbs(logName), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	ts.Check(err)
 	ts.Check(cmd.Start())
 
@@ -90,17 +110,17 @@ func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
 	case url, ok := <-urlc:
 		if !ok {
 			<-p.done
-			ts.Fatalf("shipyard exited before listening; its log:\n%s", ts.ReadFile("shipyard.log"))
+			ts.Fatalf("shipyard exited before listening; its log:\n%s", ts.ReadFile(logName))
 		}
-		ts.Setenv("REGISTRY", url)
-		ts.Setenv("REGISTRY_ADDR", strings.TrimPrefix(url, "http://"))
+		ts.Setenv(env, url)
+		ts.Setenv(env+"_ADDR", strings.TrimPrefix(url, "http://"))
 	case <-time.After(60 * time.Second):
 		cmd.Process.Kill()
-		ts.Fatalf("shipyard did not start listening; its log:\n%s", ts.ReadFile("shipyard.log"))
+		ts.Fatalf("shipyard did not start listening; its log:\n%s", ts.ReadFile(logName))
 	}
-	running.Store(ts, p)
+	running.Store(key, p)
 	ts.Defer(func() {
-		if _, ok := running.LoadAndDelete(ts); ok {
+		if _, ok := running.LoadAndDelete(key); ok {
 			cmd.Process.Signal(syscall.SIGTERM)
 			select {
 			case <-p.done:
@@ -111,9 +131,10 @@ func cmdStart(ts *testscript.TestScript, neg bool, args []string) {
 	})
 }
 
-// shipyard-stop sends SIGTERM and checks that shipyard shuts down cleanly.
+// shipyard-stop [-env VAR] sends SIGTERM and checks that shipyard shuts
+// down cleanly.
 func cmdStop(ts *testscript.TestScript, neg bool, args []string) {
-	p := take(ts)
+	p := take(ts, args)
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case err := <-p.done:
@@ -126,19 +147,29 @@ func cmdStop(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// shipyard-kill kills shipyard with SIGKILL, as a crash or the OOM killer would.
+// shipyard-kill [-env VAR] kills shipyard with SIGKILL, as a crash or the
+// OOM killer would.
 func cmdKill(ts *testscript.TestScript, neg bool, args []string) {
-	p := take(ts)
+	p := take(ts, args)
 	p.cmd.Process.Kill()
 	<-p.done
 }
 
-func take(ts *testscript.TestScript) *serverProc {
-	v, ok := running.LoadAndDelete(ts)
+func take(ts *testscript.TestScript, args []string) *serverProc {
+	env, _ := envArg(args)
+	v, ok := running.LoadAndDelete(procKey{ts, env})
 	if !ok {
-		ts.Fatalf("shipyard is not running")
+		ts.Fatalf("shipyard $%s is not running", env)
 	}
 	return v.(*serverProc)
+}
+
+// envArg takes a leading "-env VAR" off args.
+func envArg(args []string) (env string, rest []string) {
+	if len(args) >= 2 && args[0] == "-env" {
+		return args[1], args[2:]
+	}
+	return "REGISTRY", args
 }
 
 // lookPath finds a program on the script's PATH (where testscript puts

@@ -15,16 +15,18 @@ import (
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/blob"
 	blobfs "github.com/hexship/ship/registry/blob/fs"
+	blobs3 "github.com/hexship/ship/registry/blob/s3"
 	"github.com/hexship/ship/registry/repofile"
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/postgres"
 	"github.com/hexship/ship/registry/store/sqlite"
 )
 
 // Storage says where a registry keeps its state.
 type Storage struct {
 	DataDir  string // holds the signing key and server secret, and by default everything else
-	Database string // "" (DataDir/shipyard.db), a file path, or sqlite:PATH
-	Blobs    string // "" (DataDir/blobs), a directory, or file://DIR
+	Database string // "" (DataDir/shipyard.db), a file path, sqlite:PATH, or a postgres:// DSN
+	Blobs    string // "" (DataDir/blobs), a directory, file://DIR, or s3://BUCKET[/PREFIX]?endpoint=URL
 }
 
 // Backends are a registry's opened storage.
@@ -46,14 +48,7 @@ func Open(ctx context.Context, s Storage) (*Backends, error) {
 	if err := prepareDataDir(s.DataDir); err != nil {
 		return nil, err
 	}
-	dbPath, err := sqlitePath(s.Database, s.DataDir)
-	if err != nil {
-		return nil, err
-	}
-	blobDir, err := blobPath(s.Blobs, s.DataDir)
-	if err != nil {
-		return nil, err
-	}
+
 	secret, err := apikey.LoadOrCreateSecret(filepath.Join(s.DataDir, "server-secret"))
 	if err != nil {
 		return nil, err
@@ -66,11 +61,11 @@ func Open(ctx context.Context, s Storage) (*Backends, error) {
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blobfs.Open(blobDir)
+	blobs, err := openBlobs(ctx, s.Blobs, s.DataDir)
 	if err != nil {
 		return nil, err
 	}
-	st, err := sqlite.Open(ctx, dbPath)
+	st, err := openStore(ctx, s.Database, s.DataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -108,30 +103,43 @@ func unwrapPath(err error) error {
 	return err
 }
 
-func sqlitePath(database, dataDir string) (string, error) {
+// openStore opens the metadata store --database names: a SQLite file (by
+// default DATA/shipyard.db), sqlite:PATH, or a postgres:// DSN.
+func openStore(ctx context.Context, database, dataDir string) (store.Store, error) {
 	switch {
 	case database == "":
-		return filepath.Join(dataDir, "shipyard.db"), nil
+		return sqlite.Open(ctx, filepath.Join(dataDir, "shipyard.db"))
 	case strings.HasPrefix(database, "postgres://"), strings.HasPrefix(database, "postgresql://"):
-		return "", errors.New("--database: PostgreSQL is not supported by this shipyard yet; leave --database out to use the SQLite file in --data")
+		st, err := postgres.Open(ctx, database)
+		if err != nil {
+			return nil, fmt.Errorf("--database: %w", err)
+		}
+		return st, nil
 	case strings.HasPrefix(database, "sqlite:"):
-		return strings.TrimPrefix(strings.TrimPrefix(database, "sqlite:"), "//"), nil
+		return sqlite.Open(ctx, strings.TrimPrefix(strings.TrimPrefix(database, "sqlite:"), "//"))
 	case strings.Contains(database, "://"):
-		return "", fmt.Errorf("--database %q: expected a SQLite file path or sqlite:PATH", database)
+		// Not echoed: a DSN may hold a password.
+		return nil, errors.New("--database: expected a SQLite file path, sqlite:PATH or postgres://...")
 	}
-	return database, nil
+	return sqlite.Open(ctx, database)
 }
 
-func blobPath(blobs, dataDir string) (string, error) {
+// openBlobs opens the blob store --blobs names: a directory (by default
+// DATA/blobs), file://DIR, or s3://BUCKET[/PREFIX]?endpoint=...
+func openBlobs(ctx context.Context, blobs, dataDir string) (blob.Store, error) {
 	switch {
 	case blobs == "":
-		return filepath.Join(dataDir, "blobs"), nil
+		return blobfs.Open(filepath.Join(dataDir, "blobs"))
 	case strings.HasPrefix(blobs, "s3://"):
-		return "", errors.New("--blobs: S3 storage is not supported by this shipyard yet; leave --blobs out to keep files in --data")
+		st, err := blobs3.Open(ctx, blobs)
+		if err != nil {
+			return nil, fmt.Errorf("--blobs: %w", err)
+		}
+		return st, nil
 	case strings.HasPrefix(blobs, "file://"):
-		return strings.TrimPrefix(blobs, "file://"), nil
+		return blobfs.Open(strings.TrimPrefix(blobs, "file://"))
 	case strings.Contains(blobs, "://"):
-		return "", fmt.Errorf("--blobs %q: expected a directory or file://DIR", blobs)
+		return nil, errors.New("--blobs: expected a directory, file://DIR or s3://BUCKET?endpoint=URL")
 	}
-	return blobs, nil
+	return blobfs.Open(blobs)
 }
