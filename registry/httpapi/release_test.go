@@ -202,3 +202,20 @@ func TestRetireIsAuthorisedBeforeTheBodyIsValidated(t *testing.T) {
 	reg.call("POST", path, jsonBody(t, bad)).wantError(http.StatusUnauthorized, "missing authentication information", nil)
 	reg.call("POST", path, auth(stranger), jsonBody(t, bad)).wantError(http.StatusForbidden, "account not authorized for this action", nil)
 }
+
+// hex.pm replaces when the client leaves `replace` out; only an explicit
+// false asks for a new release.
+func TestReplaceDefaultsToTrue(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	reg.mustPublish(key, "base", "1.0.0")
+	meta := metadata("base", "1.0.0")
+	meta.Description = "Replaced without asking."
+	reg.call("POST", "/api/packages/base/releases", auth(key), body(mediaTar, build(t, meta))).wantStatus(http.StatusOK)
+	reg.call("POST", "/api/packages/base/releases?replace=false", auth(key), body(mediaTar, build(t, meta))).
+		wantError(http.StatusUnprocessableEntity, "Validation error(s)",
+			map[string]any{"inserted_at": "must include the --replace flag to update an existing release"})
+	if d := get(reg.call("GET", "/api/packages/base").object(), "meta", "description"); d != meta.Description {
+		t.Errorf("description %v", d)
+	}
+}
