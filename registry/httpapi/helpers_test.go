@@ -62,7 +62,7 @@ func (c *clock) Advance(d time.Duration) {
 // testRegistry is a shipyard over a real SQLite file and blob directory in
 // a temporary directory, served on a loopback port.
 type testRegistry struct {
-	t       *testing.T
+	t       testing.TB
 	url     string // base URL, no trailing slash
 	dataDir string
 	b       *server.Backends
@@ -70,7 +70,7 @@ type testRegistry struct {
 	pub     []byte // the repository's public key, PEM
 }
 
-func newRegistry(t *testing.T) *testRegistry {
+func newRegistry(t testing.TB) *testRegistry {
 	t.Helper()
 	dataDir := t.TempDir()
 	b, err := server.Open(context.Background(), server.Storage{DataDir: dataDir})
@@ -172,7 +172,7 @@ func etfBody(t *testing.T, v any) option {
 
 // response is a finished HTTP exchange.
 type response struct {
-	t      *testing.T
+	t      testing.TB
 	req    string // "METHOD PATH", for messages
 	status int
 	header http.Header
@@ -306,7 +306,7 @@ func metadata(name, version string) tarball.Metadata {
 }
 
 // build makes a package tarball of meta with one source file.
-func build(t *testing.T, meta tarball.Metadata) []byte {
+func build(t testing.TB, meta tarball.Metadata) []byte {
 	t.Helper()
 	src := []byte("-module(" + meta.App + ").\n% " + meta.Version + "\n")
 	files := []tarball.File{{
