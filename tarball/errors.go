@@ -53,6 +53,11 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("%v: %s -> %s", e.Kind, e.Name, e.Detail)
 	case ErrUnsupportedFileType:
 		return fmt.Sprintf("%v: %s (%s)", e.Kind, e.Name, e.Detail)
+	case ErrBadTar, ErrBadContents:
+		if e.Err != nil && e.Name == "" && e.Detail == "" {
+			// hex_core joins these to the tar reader's reason with a comma.
+			return fmt.Sprintf("%v, %v", e.Kind, e.Err)
+		}
 	}
 	var b strings.Builder
 	b.WriteString(e.Kind.Error())

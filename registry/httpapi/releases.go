@@ -142,10 +142,12 @@ func (a *API) retire(w http.ResponseWriter, r *http.Request) error {
 	case n > 140:
 		errs["message"] = "should be at most 140 character(s)"
 	}
-	if len(errs) > 0 {
-		return validation(map[string]any{"retirement": errs})
-	}
 	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
+		// Checked only now, after authorisation, so that a caller who may
+		// not retire learns that rather than how to fix the body.
+		if len(errs) > 0 {
+			return validation(map[string]any{"retirement": errs})
+		}
 		return tx.SetRetirement(ctx(r), rel.ID, &store.Retirement{Reason: reason, Message: message}, a.now())
 	})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 // docsTarball is a gzipped tar of a small documentation site.
@@ -165,5 +166,18 @@ func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 		if strings.HasPrefix(f, "docs/") {
 			t.Errorf("deleted docs left %s", f)
 		}
+	}
+}
+
+// Once its replace window has passed a tarball can no longer change, so it
+// may be cached for a week, as hex.pm's repository does.
+func TestOldTarballsAreCachedForAWeek(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	reg.mustPublish(key, "base", "1.0.0")
+	reg.clock.Advance(61 * time.Minute)
+	resp := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK)
+	if got := resp.header.Get("Cache-Control"); got != "public, max-age=604800" {
+		t.Errorf("cache-control %q after the replace window, want a week", got)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/hexship/ship/hexmeta"
 	"github.com/hexship/ship/registry/blob"
@@ -30,6 +31,7 @@ type Repo struct {
 	signer *repofile.Signer
 	store  store.Store
 	blobs  blob.Store
+	now    func() time.Time
 
 	mu    sync.Mutex // guards index; held while rebuilding so one request does the work
 	index *indexFiles
@@ -49,9 +51,13 @@ type file struct {
 }
 
 // New returns the repository called name (the `repository` field of every
-// signed file, which clients check against the name they configured).
-func New(name string, signer *repofile.Signer, st store.Store, blobs blob.Store) *Repo {
-	return &Repo{name: name, signer: signer, store: st, blobs: blobs}
+// signed file, which clients check against the name they configured). now
+// is the clock (nil means time.Now); tests move it.
+func New(name string, signer *repofile.Signer, st store.Store, blobs blob.Store, now func() time.Time) *Repo {
+	if now == nil {
+		now = time.Now
+	}
+	return &Repo{name: name, signer: signer, store: st, blobs: blobs, now: now}
 }
 
 // Name is the repository name.

@@ -53,7 +53,7 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{repo: New("shipyard", repofile.NewSigner(key), st, blobs), store: st, pub: &key.PublicKey}
+	return &fixture{repo: New("shipyard", repofile.NewSigner(key), st, blobs, nil), store: st, pub: &key.PublicKey}
 }
 
 // publish stores a release of name and refreshes the repository, as a

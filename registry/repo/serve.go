@@ -99,7 +99,7 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 	}
 	defer f.Close()
 	h := w.Header()
-	if time.Since(rel.CreatedAt) > ReplaceWindow {
+	if r.now().Sub(rel.CreatedAt) > ReplaceWindow {
 		h.Set("Cache-Control", tarballCache)
 	} else {
 		h.Set("Cache-Control", youngTarballCache)

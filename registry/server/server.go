@@ -28,7 +28,7 @@ type Config struct {
 // Handler builds the HTTP handler of a registry.
 func Handler(cfg Config, b *Backends) http.Handler {
 	log := logger(cfg)
-	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs)
+	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs, cfg.Now)
 	api := &httpapi.API{
 		Store:     b.Store,
 		Blobs:     b.Blobs,
