@@ -162,11 +162,11 @@ func (a *API) putRelease(r *http.Request, tx store.Tx, who *principal, up *tarba
 		created, err = true, nil
 	case err != nil:
 		return
+	case !repo.Editable(pkg, existing, now):
+		err = field("inserted_at", msgModifyWindow)
+		return
 	case !replace:
 		err = field("inserted_at", msgNeedReplace)
-		return
-	case now.Sub(existing.CreatedAt) > repo.ReplaceWindow:
-		err = field("inserted_at", msgModifyWindow)
 		return
 	default:
 		oldKey = existing.BlobKey

@@ -219,3 +219,21 @@ func TestReplaceDefaultsToTrue(t *testing.T) {
 		t.Errorf("description %v", d)
 	}
 }
+
+// During its first day a package's releases stay replaceable whatever
+// their age, as on hex.pm; and the window is checked before the --replace
+// flag, so a refused late replace says why it can never work.
+func TestNewPackagesStayEditableForADay(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	reg.mustPublish(key, "young", "1.0.0")
+	reg.clock.Advance(23 * time.Hour)
+	meta := metadata("young", "1.0.0")
+	meta.Description = "Replaced on the first day."
+	reg.publish(key, "young", build(t, meta), true).wantStatus(http.StatusOK)
+
+	reg.clock.Advance(2 * time.Hour)
+	meta.Description = "Too late."
+	reg.publish(key, "young", build(t, meta), false).wantError(http.StatusUnprocessableEntity, "Validation error(s)",
+		map[string]any{"inserted_at": "can only modify a release up to one hour after publication"})
+}

@@ -84,7 +84,7 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 	var blobs []string
 	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
 		blobs = nil
-		if a.now().Sub(rel.CreatedAt) > repo.ReplaceWindow {
+		if !repo.Editable(pkg, rel, a.now()) {
 			return field("inserted_at", msgDeleteWindow)
 		}
 		if err := tx.DeleteRelease(ctx(r), rel.ID); err != nil {

@@ -169,15 +169,24 @@ func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 	}
 }
 
-// Once its replace window has passed a tarball can no longer change, so it
-// may be cached for a week, as hex.pm's repository does.
+// Once it can no longer be replaced (an hour after its publication, and a
+// day after its package's) a tarball may be cached for a week, as hex.pm's
+// repository does; before, only briefly.
 func TestOldTarballsAreCachedForAWeek(t *testing.T) {
 	reg := newRegistry(t)
 	key := reg.addKey(reg.addUser("alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
-	reg.clock.Advance(61 * time.Minute)
-	resp := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK)
-	if got := resp.header.Get("Cache-Control"); got != "public, max-age=604800" {
-		t.Errorf("cache-control %q after the replace window, want a week", got)
+	for _, step := range []struct {
+		advance time.Duration
+		want    string
+	}{
+		{61 * time.Minute, "public, max-age=60"}, // the package is new: still replaceable
+		{24 * time.Hour, "public, max-age=604800"},
+	} {
+		reg.clock.Advance(step.advance)
+		resp := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK)
+		if got := resp.header.Get("Cache-Control"); got != step.want {
+			t.Errorf("cache-control %q, want %q", got, step.want)
+		}
 	}
 }

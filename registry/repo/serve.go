@@ -16,14 +16,26 @@ import (
 
 // Cache lifetimes as hex.pm's repository sends them. Registry files change
 // with every publish but clients revalidate them with If-None-Match, so an
-// hour is safe. A tarball can still be replaced during its first hour, so
-// only older ones are cached for a week.
+// hour is safe. A tarball can be replaced while it is Editable, so only
+// after that is it cached for a week.
 const (
 	registryCache     = "public, max-age=3600"
 	tarballCache      = "public, max-age=604800"
 	youngTarballCache = "public, max-age=60"
-	ReplaceWindow     = time.Hour
 )
+
+// The windows in which hex.pm lets a release be replaced or reverted.
+const (
+	ReplaceWindow    = time.Hour      // after the release's first publication
+	NewPackageWindow = 24 * time.Hour // after the package's first publication
+)
+
+// Editable reports whether rel may still be replaced or reverted at now:
+// within an hour of its publication, or while its package is less than a
+// day old, as on hex.pm.
+func Editable(pkg *store.Package, rel *store.Release, now time.Time) bool {
+	return now.Sub(rel.CreatedAt) <= ReplaceWindow || now.Sub(pkg.CreatedAt) <= NewPackageWindow
+}
 
 // Handler serves the repository under prefix (e.g. "/repo").
 func (r *Repo) Handler(prefix string, log *slog.Logger) http.Handler {
@@ -87,7 +99,7 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 		return
 	}
 	ctx := req.Context()
-	rel, err := r.findRelease(ctx, name, version)
+	pkg, rel, err := r.findRelease(ctx, name, version)
 	if err != nil {
 		serveError(w, req, log, err)
 		return
@@ -99,7 +111,7 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 	}
 	defer f.Close()
 	h := w.Header()
-	if r.now().Sub(rel.CreatedAt) > ReplaceWindow {
+	if !Editable(pkg, rel, r.now()) {
 		h.Set("Cache-Control", tarballCache)
 	} else {
 		h.Set("Cache-Control", youngTarballCache)
@@ -117,7 +129,7 @@ func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Log
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
-	rel, err := r.findRelease(req.Context(), name, version)
+	_, rel, err := r.findRelease(req.Context(), name, version)
 	if err == nil && !rel.HasDocs {
 		err = store.ErrNotFound
 	}
@@ -136,12 +148,13 @@ func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Log
 	http.ServeContent(w, req, "", info.ModTime, f)
 }
 
-func (r *Repo) findRelease(ctx context.Context, name, version string) (*store.Release, error) {
+func (r *Repo) findRelease(ctx context.Context, name, version string) (*store.Package, *store.Release, error) {
 	pkg, err := r.store.Package(ctx, name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return r.store.Release(ctx, pkg.ID, version)
+	rel, err := r.store.Release(ctx, pkg.ID, version)
+	return pkg, rel, err
 }
 
 func serveError(w http.ResponseWriter, req *http.Request, log *slog.Logger, err error) {
