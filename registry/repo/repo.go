@@ -81,7 +81,9 @@ func DocsKey(name, version string) string { return "docs/" + name + "-" + versio
 func NewTarballKey(name, version string) string {
 	var nonce [8]byte
 	rand.Read(nonce[:])
-	return fmt.Sprintf("tarballs/%s-%s-%s.tar", name, version, hex.EncodeToString(nonce[:]))
+	// One directory per package: a flat directory of every tarball would
+	// make each publish's directory fsync slower as the registry grows.
+	return fmt.Sprintf("tarballs/%s/%s-%s-%s.tar", name, name, version, hex.EncodeToString(nonce[:]))
 }
 
 // Refresh rebuilds pkg's signed file and index entry from the releases tx

@@ -50,7 +50,13 @@ const (
 // page cache). The price is one fsync per commit, a few milliseconds, paid
 // by rare operations: publishes, accounts, keys. The one frequent write,
 // TouchKey on authenticated requests, is the caller's to throttle.
+//
+// cache_size: 64 MiB of pages (the default is 2 MiB), so that the B-tree
+// pages a publish touches stay in memory in a large registry instead of
+// being read again from disk (measured: 0.5 ms of reads per publish at
+// 100,000 packages with the default).
 var writeParams = url.Values{
+	"_pragma":       {"cache_size(-65536)"},
 	"_busy_timeout": {fmt.Sprint(busyTimeout.Milliseconds())},
 	"_foreign_keys": {"1"},
 	"_journal_mode": {"WAL"},
