@@ -190,3 +190,23 @@ func TestOldTarballsAreCachedForAWeek(t *testing.T) {
 		}
 	}
 }
+
+// Tarball locations are cached between publishes; a replace or a revert
+// must never leave the old answer behind.
+func TestServedTarballFollowsReplaceAndRevert(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	first := reg.mustPublish(key, "base", "1.0.0")
+	if got := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK).body; string(got) != string(first) {
+		t.Fatal("the first tarball is not served")
+	}
+	meta := metadata("base", "1.0.0")
+	meta.Description = "Replaced."
+	second := build(t, meta)
+	reg.publish(key, "base", second, true).wantStatus(http.StatusOK)
+	if got := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK).body; string(got) != string(second) {
+		t.Fatal("after a replace the old tarball is still served")
+	}
+	reg.call("DELETE", "/api/packages/base/releases/1.0.0", auth(key)).wantStatus(http.StatusNoContent)
+	reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusNotFound)
+}

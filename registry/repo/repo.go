@@ -35,6 +35,8 @@ type Repo struct {
 
 	mu    sync.Mutex // guards index; held while rebuilding so one request does the work
 	index *indexFiles
+
+	locations locations // where tarballs are, for the current generation
 }
 
 // indexFiles is /names and /versions as of one index generation.

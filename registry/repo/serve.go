@@ -3,7 +3,6 @@ package repo
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -99,25 +98,26 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 		return
 	}
 	ctx := req.Context()
-	pkg, rel, err := r.findRelease(ctx, name, version)
+	loc, err := r.locate(ctx, name, version)
 	if err != nil {
 		serveError(w, req, log, err)
 		return
 	}
-	f, info, err := r.blobs.Open(ctx, rel.BlobKey)
+	f, info, err := r.blobs.Open(ctx, loc.blobKey)
 	if err != nil {
 		serveError(w, req, log, err)
 		return
 	}
 	defer f.Close()
 	h := w.Header()
-	if !Editable(pkg, rel, r.now()) {
+	editable := Editable(&store.Package{CreatedAt: loc.packageCreatedAt}, &store.Release{CreatedAt: loc.releaseCreatedAt}, r.now())
+	if !editable {
 		h.Set("Cache-Control", tarballCache)
 	} else {
 		h.Set("Cache-Control", youngTarballCache)
 	}
 	h.Set("Content-Type", "application/octet-stream")
-	h.Set("ETag", `"`+hex.EncodeToString(rel.OuterChecksum)+`"`)
+	h.Set("ETag", loc.etag)
 	http.ServeContent(w, req, "", info.ModTime, f)
 }
 
