@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,7 +13,7 @@ import (
 // IndexGeneration returns the index entries' generation counter.
 func (r reads) IndexGeneration(ctx context.Context) (int64, error) {
 	var g int64
-	if err := r.q.QueryRow(ctx, `SELECT generation FROM index_generation WHERE id = 1`).Scan(&g); err != nil {
+	if err := r.q.QueryRow(ctx, `SELECT sum(generation)::bigint FROM index_generation`).Scan(&g); err != nil {
 		return 0, fmt.Errorf("index generation: %w", err)
 	}
 	return g, nil
@@ -25,8 +26,8 @@ func (r reads) IndexGeneration(ctx context.Context) (int64, error) {
 func (r reads) IndexEntries(ctx context.Context) ([]store.IndexEntry, int64, error) {
 	rows, err := r.q.Query(ctx, `
 		SELECT g.generation, e.name, e.names, e.versions
-		FROM index_generation g LEFT JOIN index_entries e ON true
-		WHERE g.id = 1
+		FROM (SELECT sum(generation)::bigint AS generation FROM index_generation) g
+			LEFT JOIN index_entries e ON true
 		ORDER BY e.name`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("index entries: %w", err)
@@ -69,12 +70,19 @@ func (t *tx) DeleteIndexEntry(ctx context.Context, name string) error {
 	return t.bumpGeneration(ctx)
 }
 
+// generationShards is the number of counters whose sum is the generation
+// (see the schema).
+const generationShards = 64
+
 // bumpGeneration advances the generation, in the same transaction as the
-// change to the entries, so a reader sees both or neither. The row is
-// then locked until the commit: index writes of concurrent transactions
-// take turns, and SERIALIZABLE has the later one run again.
+// change to the entries, so a reader sees both or neither. It adds one to
+// a counter picked at random: the row stays locked until the commit, and
+// concurrent index writes rarely pick the same.
 func (t *tx) bumpGeneration(ctx context.Context) error {
-	if _, err := t.q.Exec(ctx, `UPDATE index_generation SET generation = generation + 1 WHERE id = 1`); err != nil {
+	shard := rand.IntN(generationShards)
+	if _, err := t.q.Exec(ctx, `
+		INSERT INTO index_generation AS g (shard, generation) VALUES ($1, 1)
+		ON CONFLICT (shard) DO UPDATE SET generation = g.generation + 1`, shard); err != nil {
 		return fmt.Errorf("advance index generation: %w", err)
 	}
 	return nil

@@ -116,9 +116,20 @@ CREATE TABLE index_entries (
 	versions bytea NOT NULL
 );
 
--- One row: bumped by every write to index_entries, in the same transaction.
+-- The generation of the index entries is the sum of these counters: every
+-- write to index_entries adds one to one of them, picked at random, in the
+-- same transaction. A snapshot that sees more committed writes sees a
+-- larger sum, so the sum changes whenever the entries do. One counter
+-- would do, but every publish writes it: two publishes overlapping in
+-- time (from two processes) would always conflict, and SERIALIZABLE would
+-- make one of them start again. Spread over 64 rows they rarely meet.
 CREATE TABLE index_generation (
-	id         integer PRIMARY KEY CHECK (id = 1),
+	shard      integer PRIMARY KEY CHECK (shard >= 0 AND shard < 64),
 	generation bigint  NOT NULL
 );
-INSERT INTO index_generation (id, generation) VALUES (1, 0);
+INSERT INTO index_generation (shard, generation) SELECT shard, 0 FROM generate_series(0, 63) shard;
+
+-- Holds no rows: transactions run again after a serialisation failure lock
+-- it, so that they take turns instead of colliding again (see retryLock in
+-- postgres.go).
+CREATE TABLE update_retry_turn ();
