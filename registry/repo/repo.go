@@ -36,7 +36,9 @@ type Repo struct {
 	mu    sync.Mutex // guards index; held while rebuilding so one request does the work
 	index *indexFiles
 
-	locations locations // where tarballs are, for the current generation
+	// Lookups cached for the current index generation.
+	tarballs genCache[location] // by "name-version"
+	packages genCache[file]     // signed package files, by name
 }
 
 // indexFiles is /names and /versions as of one index generation.
@@ -59,7 +61,11 @@ func New(name string, signer *repofile.Signer, st store.Store, blobs blob.Store,
 	if now == nil {
 		now = time.Now
 	}
-	return &Repo{name: name, signer: signer, store: st, blobs: blobs, now: now}
+	return &Repo{
+		name: name, signer: signer, store: st, blobs: blobs, now: now,
+		tarballs: genCache[location]{max: 100_000},
+		packages: genCache[file]{max: 10_000}, // package files are a few kB each
+	}
 }
 
 // Name is the repository name.

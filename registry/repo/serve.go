@@ -46,12 +46,12 @@ func (r *Repo) Handler(prefix string, log *slog.Logger) http.Handler {
 		r.serveIndex(w, req, log, func(i *indexFiles) file { return i.versions })
 	})
 	mux.HandleFunc("GET "+prefix+"/packages/{name}", func(w http.ResponseWriter, req *http.Request) {
-		f, err := r.store.RepoFile(req.Context(), PackagePath(req.PathValue("name")))
+		f, err := r.packageFile(req.Context(), req.PathValue("name"))
 		if err != nil {
 			serveError(w, req, log, err)
 			return
 		}
-		serveFile(w, req, file{body: f.Body, etag: f.ETag}, "application/octet-stream")
+		serveFile(w, req, f, "application/octet-stream")
 	})
 	mux.HandleFunc("GET "+prefix+"/tarballs/{file}", func(w http.ResponseWriter, req *http.Request) {
 		r.serveTarball(w, req, log)
