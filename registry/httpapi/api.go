@@ -69,6 +69,7 @@ func (a *API) Register(mux *http.ServeMux) {
 		{"DELETE /packages/{name}/releases/{version}/docs", a.deleteDocs},
 		{"POST /packages/{name}/releases/{version}/retire", a.retire},
 		{"DELETE /packages/{name}/releases/{version}/retire", a.unretire},
+		{"POST /packages/{name}/retire", a.retireAll},
 		{"GET /packages/{name}/owners", a.listOwners},
 		{"GET /packages/{name}/owners/{user}", a.showOwner},
 		{"PUT /packages/{name}/owners/{user}", a.addOwner},

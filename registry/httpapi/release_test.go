@@ -237,3 +237,39 @@ func TestNewPackagesStayEditableForADay(t *testing.T) {
 	reg.publish(key, "young", build(t, meta), false).wantError(http.StatusUnprocessableEntity, "Validation error(s)",
 		map[string]any{"inserted_at": "can only modify a release up to one hour after publication"})
 }
+
+// POST /api/packages/NAME/retire retires every release, leaving those
+// already retired alone unless replace is true.
+func TestRetireAllReleases(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	other := reg.addKey(reg.addUser("bob"), "k")
+	reg.mustPublish(key, "base", "1.0.0")
+	reg.mustPublish(key, "base", "1.1.0")
+	reg.call("POST", "/api/packages/base/releases/1.0.0/retire", auth(key),
+		jsonBody(t, map[string]any{"reason": "security", "message": "CVE-1"})).wantStatus(http.StatusNoContent)
+
+	reg.call("POST", "/api/packages/base/retire", auth(other),
+		jsonBody(t, map[string]any{"reason": "deprecated", "message": "use other"})).wantStatus(http.StatusForbidden)
+	reg.call("POST", "/api/packages/base/retire", auth(key),
+		jsonBody(t, map[string]any{"reason": "nonsense"})).wantStatus(http.StatusUnprocessableEntity)
+	reg.call("POST", "/api/packages/base/retire", auth(key),
+		jsonBody(t, map[string]any{"reason": "deprecated", "message": "use other"})).wantStatus(http.StatusNoContent)
+
+	reasons := map[string]string{}
+	for _, rel := range reg.repoPackage("base").Releases {
+		if rel.Retired != nil {
+			reasons[rel.Version] = rel.Retired.Reason
+		}
+	}
+	if reasons["1.0.0"] != "security" || reasons["1.1.0"] != "deprecated" {
+		t.Fatalf("retirements %v: 1.0.0 must keep its reason, 1.1.0 be deprecated", reasons)
+	}
+	reg.call("POST", "/api/packages/base/retire", auth(key),
+		jsonBody(t, map[string]any{"reason": "renamed", "message": "now base2", "replace": true})).wantStatus(http.StatusNoContent)
+	for _, rel := range reg.repoPackage("base").Releases {
+		if rel.Retired == nil || rel.Retired.Reason != "renamed" {
+			t.Errorf("%s after replace: %+v", rel.Version, rel.Retired)
+		}
+	}
+}

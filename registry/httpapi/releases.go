@@ -120,14 +120,12 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 // Retirement reasons hex.pm accepts.
 var retireReasons = map[string]bool{"other": true, "invalid": true, "security": true, "deprecated": true, "renamed": true}
 
-func (a *API) retire(w http.ResponseWriter, r *http.Request) error {
-	params, err := decodeBody(r)
-	if err != nil {
-		return err
-	}
+// retirementParams reads {reason, message} with hex.pm's changeset rules
+// and Ecto's wording; problems are returned as the 422 errors object, not
+// raised, so that callers report them only after authorisation.
+func retirementParams(params map[string]any) (*store.Retirement, map[string]any) {
 	reason, _ := str(params, "reason")
 	message, _ := str(params, "message")
-	// hex.pm's changeset rules and Ecto's wording for them.
 	errs := map[string]any{}
 	switch {
 	case reason == "":
@@ -142,18 +140,77 @@ func (a *API) retire(w http.ResponseWriter, r *http.Request) error {
 	case n > 140:
 		errs["message"] = "should be at most 140 character(s)"
 	}
+	if len(errs) > 0 {
+		return nil, map[string]any{"retirement": errs}
+	}
+	return &store.Retirement{Reason: reason, Message: message}, nil
+}
+
+func (a *API) retire(w http.ResponseWriter, r *http.Request) error {
+	params, err := decodeBody(r)
+	if err != nil {
+		return err
+	}
+	retirement, errs := retirementParams(params)
 	who, err := a.writeRelease(r, func(tx store.Tx, pkg *store.Package, rel *store.Release) error {
 		// Checked only now, after authorisation, so that a caller who may
 		// not retire learns that rather than how to fix the body.
-		if len(errs) > 0 {
-			return validation(map[string]any{"retirement": errs})
+		if errs != nil {
+			return validation(errs)
 		}
-		return tx.SetRetirement(ctx(r), rel.ID, &store.Retirement{Reason: reason, Message: message}, a.now())
+		return tx.SetRetirement(ctx(r), rel.ID, retirement, a.now())
 	})
 	if err != nil {
 		return err
 	}
-	a.log().Info("retired", "package", r.PathValue("name"), "version", r.PathValue("version"), "reason", reason, "user", who.user.Username)
+	a.log().Info("retired", "package", r.PathValue("name"), "version", r.PathValue("version"), "reason", retirement.Reason, "user", who.user.Username)
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// retireAll serves POST /api/packages/NAME/retire: every release is
+// retired, except those already retired unless replace is true.
+func (a *API) retireAll(w http.ResponseWriter, r *http.Request) error {
+	params, err := decodeBody(r)
+	if err != nil {
+		return err
+	}
+	replace, _ := boolParam(params["replace"])
+	retirement, errs := retirementParams(params)
+	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
+	if err != nil {
+		return err
+	}
+	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+		pkg, err := tx.Package(ctx(r), r.PathValue("name"))
+		if err != nil {
+			return err
+		}
+		if err := ownerCheck(ctx(r), tx, pkg, who.user, store.LevelMaintainer); err != nil {
+			return err
+		}
+		if errs != nil {
+			return validation(errs)
+		}
+		releases, err := tx.Releases(ctx(r), pkg.ID)
+		if err != nil {
+			return err
+		}
+		for _, rel := range releases {
+			if rel.Retirement != nil && !replace {
+				continue
+			}
+			if err := tx.SetRetirement(ctx(r), rel.ID, retirement, a.now()); err != nil {
+				return err
+			}
+		}
+		return a.Repo.Refresh(ctx(r), tx, pkg)
+	})
+	if err != nil {
+		return err
+	}
+	a.log().Info("retired all releases", "package", r.PathValue("name"), "reason", retirement.Reason, "user", who.user.Username)
+	cache(w, false)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
