@@ -3,11 +3,11 @@
 # registry/store/postgres (export its DSN as SHIPYARD_TEST_POSTGRES).
 #
 #   .ci/postgres.sh start DIR [PORT]   initialise DIR (if new), start the server
-#                                      on 127.0.0.1:PORT (a free port from
-#                                      15432 up when none is given) and print
-#                                      its DSN on stdout
-#   .ci/postgres.sh stop DIR           stop it (DIR is left for the caller to
-#                                      remove)
+#                                      on 127.0.0.1:PORT (a free port between
+#                                      15432 and 17531 when none is given) and
+#                                      print its DSN on stdout
+#   .ci/postgres.sh stop DIR           stop it, if it runs (DIR is left for the
+#                                      caller to remove)
 #
 # The cluster trusts every local connection and listens on loopback only: it
 # is for tests, never for data anyone keeps. Its Unix socket is in DIR, so
@@ -57,15 +57,18 @@ port_in_use() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+# free_port finds a port nothing listens on, from a random start so that
+# jobs starting clusters at the same time seldom try the same one.
 free_port() {
-	local port
-	for port in $(seq 15432 15531); do
+	local port i start=$((15432 + RANDOM % 2000))
+	for i in $(seq 0 99); do
+		port=$((start + i))
 		if ! port_in_use "$port"; then
 			echo "$port"
 			return
 		fi
 	done
-	die "no free port between 15432 and 15531"
+	die "no free port between $start and $((start + 99))"
 }
 
 start() {
@@ -116,6 +119,9 @@ stop() {
 	bin=$(pgbin)
 	[ -d "$dir/data" ] || die "no cluster in $dir"
 	dir=$(cd "$dir" && pwd)
+	if ! as_owner "'$bin/pg_ctl' -D '$dir/data' status >/dev/null 2>&1"; then
+		return 0 # not running: nothing to stop
+	fi
 	as_owner "'$bin/pg_ctl' -D '$dir/data' -m fast -w stop >/dev/null" ||
 		die "could not stop the server in $dir/data (log in $dir/log)"
 }

@@ -15,6 +15,7 @@ const (
 	codeForeignKeyViolation   = "23503"
 	codeSerializationFailure  = "40001"
 	codeDeadlockDetected      = "40P01"
+	codeInFailedTransaction   = "25P02" // an earlier statement failed
 	codeInsufficientPrivilege = "42501"
 	codeUndefinedFile         = "58P01" // e.g. an extension's control file
 	codeInvalidSchemaName     = "3F000" // no schema to create tables in

@@ -93,10 +93,11 @@ func (r watchedRow) Scan(dest ...any) error {
 
 // guarded runs one write that may break a unique or foreign key constraint
 // inside a savepoint, so that when it does (or the server refuses it for
-// another reason) the transaction goes on as if it had not been tried. The savepoint, the statement and the savepoint's
-// release travel in one round trip; a failure costs a second one, to roll
-// back to the savepoint. scan, when not nil, reads the statement's one
-// row (RETURNING). The error is the statement's, for writeError.
+// another reason) the transaction goes on as if it had not been tried.
+// The savepoint, the statement and the savepoint's release travel in one
+// round trip; a failure costs a second one, to roll back to the savepoint.
+// scan, when not nil, reads the statement's one row (RETURNING). The error
+// is the statement's, for writeError.
 func (t *tx) guarded(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT guarded`)
@@ -110,7 +111,7 @@ func (t *tx) guarded(ctx context.Context, scan func(pgx.Row) error, sql string, 
 		return nil
 	}
 	t.note(err)
-	if pgCode(err) != "" && !isSerialization(err) {
+	if c := pgCode(err); c != "" && c != codeInFailedTransaction && !isSerialization(err) {
 		// The server refused the statement (a constraint, text it cannot
 		// store): the release did not run, the savepoint is there to go
 		// back to, and the transaction goes on without the write.
