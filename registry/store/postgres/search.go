@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/hexship/ship/registry/store"
 )
 
@@ -48,7 +50,14 @@ func (r reads) SearchPackages(ctx context.Context, q store.PackageQuery) ([]stor
 	}
 	offset := (page - 1) * perPage
 	var query string
-	args := []any{perPage, offset}
+	// QueryExecModeExec: an unnamed statement, planned for these very
+	// arguments each time. A cached prepared statement would soon get a
+	// generic plan, the same for a word in every other package and for
+	// one in ten (walking a sort's index, filtering as it goes: fast for
+	// the first, a scan of the whole index for the second); planning for
+	// the word lets the planner use the trigram indexes when the word is
+	// rare.
+	args := []any{pgx.QueryExecModeExec, perPage, offset}
 	if q.Search == "" {
 		query = `SELECT ` + packageColumns + ` FROM packages ORDER BY ` + order + ` LIMIT $1 OFFSET $2`
 	} else {
