@@ -10,7 +10,8 @@ import (
 	"github.com/hexship/ship/registry/store"
 )
 
-// IndexGeneration returns the index entries' generation counter.
+// IndexGeneration returns the index entries' generation: the sum of the
+// counters that index writes advance (see the schema).
 func (r reads) IndexGeneration(ctx context.Context) (int64, error) {
 	var g int64
 	if err := r.q.QueryRow(ctx, `SELECT sum(generation)::bigint FROM index_generation`).Scan(&g); err != nil {
