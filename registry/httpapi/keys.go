@@ -24,12 +24,7 @@ func (a *API) listKeys(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := make([]any, 0, len(keys))
-	for i := range keys {
-		out = append(out, a.keyView(&keys[i], who.key, ""))
-	}
-	cache(w, false)
-	writeBody(w, r, http.StatusOK, out)
+	a.writeKeys(w, r, keys, who.key)
 	return nil
 }
 
@@ -153,11 +148,16 @@ func (a *API) revokeAllKeys(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	a.log().Info("all keys revoked", "user", who.user.Username, "count", len(keys))
+	a.writeKeys(w, r, keys, who.key)
+	return nil
+}
+
+// writeKeys answers with a list of keys, none with its secret.
+func (a *API) writeKeys(w http.ResponseWriter, r *http.Request, keys []store.Key, authing *store.Key) {
 	out := make([]any, 0, len(keys))
 	for i := range keys {
-		out = append(out, a.keyView(&keys[i], who.key, ""))
+		out = append(out, a.keyView(&keys[i], authing, ""))
 	}
 	cache(w, false)
 	writeBody(w, r, http.StatusOK, out)
-	return nil
 }

@@ -55,15 +55,21 @@ func (a *API) checkOwner(r *http.Request, who *principal, name string, level sto
 	return ownerCheck(ctx(r), a.Store, pkg, who.user, level)
 }
 
-func (a *API) listOwners(w http.ResponseWriter, r *http.Request) error {
+// packageOwners loads the owners of the package in the path, for the
+// public owner reads.
+func (a *API) packageOwners(r *http.Request) ([]store.Owner, error) {
 	if _, err := a.optional(r); err != nil {
-		return err
+		return nil, err
 	}
 	pkg, err := a.Store.Package(ctx(r), r.PathValue("name"))
 	if err != nil {
-		return err
+		return nil, err
 	}
-	owners, err := a.Store.Owners(ctx(r), pkg.ID)
+	return a.Store.Owners(ctx(r), pkg.ID)
+}
+
+func (a *API) listOwners(w http.ResponseWriter, r *http.Request) error {
+	owners, err := a.packageOwners(r)
 	if err != nil {
 		return err
 	}
@@ -77,14 +83,7 @@ func (a *API) listOwners(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) showOwner(w http.ResponseWriter, r *http.Request) error {
-	if _, err := a.optional(r); err != nil {
-		return err
-	}
-	pkg, err := a.Store.Package(ctx(r), r.PathValue("name"))
-	if err != nil {
-		return err
-	}
-	owners, err := a.Store.Owners(ctx(r), pkg.ID)
+	owners, err := a.packageOwners(r)
 	if err != nil {
 		return err
 	}

@@ -90,10 +90,8 @@ func serveFile(w http.ResponseWriter, req *http.Request, f file, contentType str
 
 // serveTarball serves NAME-VERSION.tar from the blob the release points at.
 func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.Logger) {
-	nameVersion, ok := strings.CutSuffix(req.PathValue("file"), ".tar")
-	// Package names cannot contain "-", so the first one ends the name.
-	name, version, ok2 := strings.Cut(nameVersion, "-")
-	if !ok || !ok2 {
+	name, version, ok := splitFile(req.PathValue("file"), ".tar")
+	if !ok {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
@@ -123,9 +121,8 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 
 // serveDocs serves NAME-VERSION.tar.gz, a release's docs tarball.
 func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Logger) {
-	nameVersion, ok := strings.CutSuffix(req.PathValue("file"), ".tar.gz")
-	name, version, ok2 := strings.Cut(nameVersion, "-")
-	if !ok || !ok2 {
+	name, version, ok := splitFile(req.PathValue("file"), ".tar.gz")
+	if !ok {
 		http.Error(w, "not found", http.StatusNotFound)
 		return
 	}
@@ -167,4 +164,14 @@ func serveError(w http.ResponseWriter, req *http.Request, log *slog.Logger, err 
 	}
 	log.Error("repository request failed", "path", req.URL.Path, "err", err)
 	http.Error(w, "internal server error", http.StatusInternalServerError)
+}
+
+// splitFile reads NAME-VERSION+ext. Package names cannot contain "-", so
+// the first one ends the name.
+func splitFile(file, ext string) (name, version string, ok bool) {
+	nameVersion, ok := strings.CutSuffix(file, ext)
+	if !ok {
+		return "", "", false
+	}
+	return strings.Cut(nameVersion, "-")
 }
