@@ -70,7 +70,10 @@ func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string))
 	srv := &http.Server{
 		Handler:           Handler(cfg, b),
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		// A whole request, a 16 MiB upload included, must arrive within
+		// this: a client trickling bytes cannot hold a connection forever.
+		ReadTimeout: 5 * time.Minute,
+		IdleTimeout: 2 * time.Minute,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
