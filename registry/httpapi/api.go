@@ -110,3 +110,10 @@ func (a *API) serve(h handlerFunc) http.Handler {
 
 // ctx is shorthand for the request context.
 func ctx(r *http.Request) context.Context { return r.Context() }
+
+// cleanupCtx is the context for removing files nothing refers to any more:
+// it outlives the request, so that a client hanging up right after its
+// publish or revert does not leave the removal undone.
+func cleanupCtx(r *http.Request) context.Context {
+	return context.WithoutCancel(r.Context())
+}

@@ -107,7 +107,7 @@ func (a *API) deleteDocs(w http.ResponseWriter, r *http.Request) error {
 	}); err != nil {
 		return err
 	}
-	a.Blobs.Delete(ctx(r), repo.DocsKey(r.PathValue("name"), r.PathValue("version")))
+	a.Blobs.Delete(cleanupCtx(r), repo.DocsKey(r.PathValue("name"), r.PathValue("version")))
 	cache(w, false)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

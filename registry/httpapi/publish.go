@@ -106,13 +106,13 @@ func (a *API) publish(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		// The upload's own blob is referenced by nothing: drop it.
-		a.Blobs.Delete(ctx(r), key)
+		a.Blobs.Delete(cleanupCtx(r), key)
 		return err
 	}
 	if oldKey != "" {
 		// The replaced tarball is no longer referenced. A kill before this
 		// line only leaves an orphan blob behind, never a broken release.
-		a.Blobs.Delete(ctx(r), oldKey)
+		a.Blobs.Delete(cleanupCtx(r), oldKey)
 	}
 	a.log().Info("published", "package", stored.Name, "version", rel.Version, "user", who.user.Username, "replaced", !created)
 	cache(w, true)

@@ -109,7 +109,7 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 	// Only now that nothing refers to them; a crash before this line
 	// leaves orphan files, never a release without its tarball.
 	for _, key := range blobs {
-		a.Blobs.Delete(ctx(r), key)
+		a.Blobs.Delete(cleanupCtx(r), key)
 	}
 	a.log().Info("reverted", "package", r.PathValue("name"), "version", r.PathValue("version"), "user", who.user.Username)
 	cache(w, false)
