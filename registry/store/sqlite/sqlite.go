@@ -34,7 +34,8 @@ import (
 const busyTimeout = 10 * time.Second
 
 // Update retries a transaction that failed with SQLITE_BUSY this many times
-// in all, backing off between attempts, while its context lasts.
+// in all, backing off between attempts, while its context lasts; Open
+// retries connecting as often.
 const (
 	updateAttempts = 6
 	firstBackoff   = 10 * time.Millisecond
@@ -116,8 +117,12 @@ func (s *Store) open(ctx context.Context) error {
 	s.writer.SetConnMaxIdleTime(0)
 	s.writer.SetConnMaxLifetime(0)
 	// Connecting applies the pragmas: this is where a file that is not a
-	// database, or cannot be written, is found out.
-	if err := s.writer.PingContext(ctx); err != nil {
+	// database, or cannot be written, is found out. Two processes opening
+	// a new file at once may find it busy without waiting busyTimeout:
+	// switching it to WAL takes an exclusive lock, and SQLite gives up at
+	// once rather than wait for a lock the other may be waiting on too.
+	// The one that gave up connects again after the other's switch.
+	if err := whileBusy(ctx, func() error { return s.writer.PingContext(ctx) }); err != nil {
 		return describeOpenError(err)
 	}
 	var mode string
@@ -187,9 +192,16 @@ func (s *Store) readSnapshot(ctx context.Context, fn func(q querier) error) erro
 // rolls back and runs fn again, a few times, while ctx lasts. A panic in fn
 // rolls the transaction back and carries on up the stack unchanged.
 func (s *Store) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	return whileBusy(ctx, func() error { return s.update(ctx, fn) })
+}
+
+// whileBusy runs f again while it fails with SQLITE_BUSY, up to
+// updateAttempts times in all, backing off between attempts, while ctx
+// lasts. It returns f's last error.
+func whileBusy(ctx context.Context, f func() error) error {
 	backoff := firstBackoff
 	for attempt := 1; ; attempt++ {
-		err := s.update(ctx, fn)
+		err := f()
 		if err == nil || !isBusy(err) || attempt == updateAttempts {
 			return err
 		}
