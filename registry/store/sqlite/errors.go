@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -118,4 +119,29 @@ func describeOpenError(err error) error {
 		return fmt.Errorf("the database stayed locked by another process for %v: %w", busyTimeout, err)
 	}
 	return err
+}
+
+// notFound turns sql.ErrNoRows into store.ErrNotFound, naming what was
+// looked for.
+func notFound(what string, err error) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// needRow checks the result of a write that names its row: no row touched
+// is ErrNotFound.
+func needRow(what string, res sql.Result, err error) error {
+	if err != nil {
+		return writeError(what, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
+	}
+	return nil
 }

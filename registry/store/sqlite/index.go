@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
 // IndexGeneration returns the index entries' generation counter.
@@ -40,7 +41,7 @@ func (r reads) IndexEntries(ctx context.Context) ([]store.IndexEntry, int64, err
 			if err := rows.Scan(&e.Name, &e.Names, &e.Versions); err != nil {
 				return fmt.Errorf("index entries: %w", err)
 			}
-			e.Names, e.Versions = blob(e.Names), blob(e.Versions)
+			e.Names, e.Versions = sqlstore.Blob(e.Names), sqlstore.Blob(e.Versions)
 			entries = append(entries, e)
 		}
 		return rows.Err()
@@ -56,7 +57,7 @@ func (t *tx) SetIndexEntry(ctx context.Context, e *store.IndexEntry) error {
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO index_entries (name, names, versions) VALUES (?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET names = excluded.names, versions = excluded.versions`,
-		e.Name, nonNilBlob(e.Names), nonNilBlob(e.Versions))
+		e.Name, sqlstore.NonNilBlob(e.Names), sqlstore.NonNilBlob(e.Versions))
 	if err != nil {
 		return fmt.Errorf("set index entry %q: %w", e.Name, err)
 	}

@@ -5,32 +5,18 @@ import (
 	"fmt"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
 // Owners lists a package's owners with their accounts, by username.
 func (r reads) Owners(ctx context.Context, packageID int64) ([]store.Owner, error) {
 	rows, err := r.q.QueryContext(ctx, `
-		SELECT users.id, users.username, users.email, users.full_name, users.password_hash,
-			users.created_at, users.updated_at, owners.level
+		SELECT `+sqlstore.OwnerColumns+`
 		FROM owners JOIN users ON users.id = owners.user_id
 		WHERE owners.package_id = ?
 		ORDER BY users.username`, packageID)
+	owners, err := collect(rows, err, scan.Owner)
 	if err != nil {
-		return nil, fmt.Errorf("owners of package %d: %w", packageID, err)
-	}
-	defer rows.Close()
-	var owners []store.Owner
-	for rows.Next() {
-		var o store.Owner
-		var created, updated int64
-		if err := rows.Scan(&o.User.ID, &o.User.Username, &o.User.Email, &o.User.FullName, &o.User.PasswordHash,
-			&created, &updated, &o.Level); err != nil {
-			return nil, fmt.Errorf("owners of package %d: %w", packageID, err)
-		}
-		o.User.CreatedAt, o.User.UpdatedAt = fromMicros(created), fromMicros(updated)
-		owners = append(owners, o)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("owners of package %d: %w", packageID, err)
 	}
 	return owners, nil
@@ -39,8 +25,8 @@ func (r reads) Owners(ctx context.Context, packageID int64) ([]store.Owner, erro
 // SetOwner adds an owner or changes its level.
 func (t *tx) SetOwner(ctx context.Context, packageID, userID int64, level store.OwnerLevel) error {
 	what := fmt.Sprintf("set owner %d of package %d", userID, packageID)
-	if level != store.LevelFull && level != store.LevelMaintainer {
-		return fmt.Errorf("%s: unknown owner level %q", what, level)
+	if err := sqlstore.CheckLevel(level); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	_, err := t.tx.ExecContext(ctx, `
 		INSERT INTO owners (package_id, user_id, level) VALUES (?, ?, ?)

@@ -2,86 +2,19 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
-	"math"
-	"strings"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
-
-// linkJSON is one element of packages.links.
-type linkJSON struct {
-	Name string `json:"name"`
-	URL  string `json:"url"`
-}
-
-const packageColumns = `id, name, description, licenses, links, maintainers, downloads, created_at, updated_at`
-
-func scanPackage(row scanner) (*store.Package, error) {
-	var p store.Package
-	var licenses, links, maintainers string
-	var created, updated int64
-	if err := row.Scan(&p.ID, &p.Name, &p.Meta.Description, &licenses, &links, &maintainers,
-		&p.Downloads, &created, &updated); err != nil {
-		return nil, err
-	}
-	var err error
-	if p.Meta.Licenses, err = fromJSON[string]("packages.licenses", licenses); err != nil {
-		return nil, err
-	}
-	if p.Meta.Maintainers, err = fromJSON[string]("packages.maintainers", maintainers); err != nil {
-		return nil, err
-	}
-	list, err := fromJSON[linkJSON]("packages.links", links)
-	if err != nil {
-		return nil, err
-	}
-	p.Meta.Links = mapList(list, func(l linkJSON) store.Link { return store.Link{Name: l.Name, URL: l.URL} })
-	p.CreatedAt, p.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return &p, nil
-}
-
-func scanPackages(rows *sql.Rows, err error) ([]store.Package, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ps []store.Package
-	for rows.Next() {
-		p, err := scanPackage(rows)
-		if err != nil {
-			return nil, err
-		}
-		ps = append(ps, *p)
-	}
-	return ps, rows.Err()
-}
-
-func linksJSON(links []store.Link) string {
-	return toJSON(mapList(links, func(l store.Link) linkJSON { return linkJSON{Name: l.Name, URL: l.URL} }))
-}
 
 // Package finds a package by exact name.
 func (r reads) Package(ctx context.Context, name string) (*store.Package, error) {
-	p, err := scanPackage(r.q.QueryRowContext(ctx, `SELECT `+packageColumns+` FROM packages WHERE name = ?`, name))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("package %q: %w", name, store.ErrNotFound)
-	}
+	p, err := scan.Package(r.q.QueryRowContext(ctx, `SELECT `+sqlstore.PackageColumns+` FROM packages WHERE name = ?`, name))
 	if err != nil {
-		return nil, fmt.Errorf("package %q: %w", name, err)
+		return nil, notFound(fmt.Sprintf("package %q", name), err)
 	}
 	return p, nil
-}
-
-// searchOrders are the ORDER BY clauses of SearchPackages; each is read off
-// an index (see the schema), the name breaking ties so pages never overlap.
-var searchOrders = map[store.PackageSort]string{
-	store.SortName:       `name`,
-	store.SortInsertedAt: `created_at DESC, name`,
-	store.SortUpdatedAt:  `updated_at DESC, name`,
-	store.SortDownloads:  `downloads DESC, name`,
 }
 
 // SearchPackages lists one page of the packages whose name or description
@@ -91,56 +24,41 @@ var searchOrders = map[store.PackageSort]string{
 // of one index for a rare one. SQLite's LIKE ignores the case of ASCII
 // letters only.
 func (r reads) SearchPackages(ctx context.Context, q store.PackageQuery) ([]store.Package, error) {
-	sort := q.Sort
-	if sort == "" {
-		sort = store.SortName
+	s, ok, err := sqlstore.PlanSearch(q)
+	if err != nil {
+		return nil, fmt.Errorf("search packages: %w", err)
 	}
-	order, ok := searchOrders[sort]
 	if !ok {
-		return nil, fmt.Errorf("search packages: unknown sort %q", sort)
-	}
-	page, perPage := int64(q.Page), int64(q.PerPage)
-	if page < 1 {
-		page = 1
-	}
-	if perPage < 1 {
-		perPage = 100
-	}
-	if page-1 > math.MaxInt64/perPage {
 		return nil, nil // past any table
 	}
-	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, perPage, (page-1)*perPage)
+	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.Limit, s.Offset)
 	var query string
 	var args []any
-	if q.Search == "" {
-		query = `SELECT ` + packageColumns + ` FROM packages ORDER BY ` + order + limit
+	if s.Pattern == "" {
+		query = `SELECT ` + sqlstore.PackageColumns + ` FROM packages ORDER BY ` + s.Order + limit
 	} else {
-		query = `SELECT ` + packageColumns + ` FROM packages WHERE id IN (
+		query = `SELECT ` + sqlstore.PackageColumns + ` FROM packages WHERE id IN (
 			SELECT id FROM packages
 			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'
-			ORDER BY ` + order + limit + `)
-		ORDER BY ` + order
-		args = []any{"%" + escapeLike(q.Search) + "%"}
+			ORDER BY ` + s.Order + limit + `)
+		ORDER BY ` + s.Order
+		args = []any{s.Pattern}
 	}
-	ps, err := scanPackages(r.q.QueryContext(ctx, query, args...))
+	rows, err := r.q.QueryContext(ctx, query, args...)
+	ps, err := collect(rows, err, scan.Package)
 	if err != nil {
 		return nil, fmt.Errorf("search packages: %w", err)
 	}
 	return ps, nil
 }
 
-// likeEscaper makes every character of a search match itself in a LIKE
-// pattern with ESCAPE '\'.
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-func escapeLike(s string) string { return likeEscaper.Replace(s) }
-
 // PackagesOwnedBy lists the packages a user owns, by name.
 func (r reads) PackagesOwnedBy(ctx context.Context, userID int64) ([]store.Package, error) {
-	ps, err := scanPackages(r.q.QueryContext(ctx, `
-		SELECT `+packageColumns+` FROM packages
+	rows, err := r.q.QueryContext(ctx, `
+		SELECT `+sqlstore.PackageColumns+` FROM packages
 		WHERE id IN (SELECT package_id FROM owners WHERE user_id = ?)
-		ORDER BY name`, userID))
+		ORDER BY name`, userID)
+	ps, err := collect(rows, err, scan.Package)
 	if err != nil {
 		return nil, fmt.Errorf("packages of user %d: %w", userID, err)
 	}
@@ -150,13 +68,13 @@ func (r reads) PackagesOwnedBy(ctx context.Context, userID int64) ([]store.Packa
 // CreatePackage inserts p; both its times are p.UpdatedAt when set, the
 // current time otherwise.
 func (t *tx) CreatePackage(ctx context.Context, p *store.Package) error {
-	at := orNow(p.UpdatedAt)
+	at := sqlstore.OrNow(p.UpdatedAt)
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO packages (name, description, licenses, links, maintainers, downloads, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
-		p.Name, p.Meta.Description, toJSON(p.Meta.Licenses), linksJSON(p.Meta.Links), toJSON(p.Meta.Maintainers),
-		p.Downloads, micros(at), micros(at)).Scan(&p.ID)
+		p.Name, p.Meta.Description, sqlstore.EncodeStrings(p.Meta.Licenses), sqlstore.EncodeLinks(p.Meta.Links),
+		sqlstore.EncodeStrings(p.Meta.Maintainers), p.Downloads, micros(at), micros(at)).Scan(&p.ID)
 	if err != nil {
 		return writeError(fmt.Sprintf("create package %q", p.Name), err)
 	}
@@ -167,12 +85,12 @@ func (t *tx) CreatePackage(ctx context.Context, p *store.Package) error {
 // UpdatePackage stores p.Meta and p.UpdatedAt (the current time when zero,
 // then set in p).
 func (t *tx) UpdatePackage(ctx context.Context, p *store.Package) error {
-	at := orNow(p.UpdatedAt)
+	at := sqlstore.OrNow(p.UpdatedAt)
 	res, err := t.tx.ExecContext(ctx, `
 		UPDATE packages SET description = ?, licenses = ?, links = ?, maintainers = ?, updated_at = ?
 		WHERE id = ?`,
-		p.Meta.Description, toJSON(p.Meta.Licenses), linksJSON(p.Meta.Links), toJSON(p.Meta.Maintainers),
-		micros(at), p.ID)
+		p.Meta.Description, sqlstore.EncodeStrings(p.Meta.Licenses), sqlstore.EncodeLinks(p.Meta.Links),
+		sqlstore.EncodeStrings(p.Meta.Maintainers), micros(at), p.ID)
 	if err := needRow(fmt.Sprintf("update package %q (%d)", p.Name, p.ID), res, err); err != nil {
 		return err
 	}
@@ -189,11 +107,8 @@ func (t *tx) DeletePackage(ctx context.Context, packageID int64) error {
 	err := t.tx.QueryRowContext(ctx, `
 		SELECT name, (SELECT count(*) FROM releases WHERE package_id = packages.id)
 		FROM packages WHERE id = ?`, packageID).Scan(&name, &releases)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+		return notFound(what, err)
 	}
 	if releases > 0 {
 		return fmt.Errorf("%s: %w: package %q still has %d releases", what, store.ErrConflict, name, releases)

@@ -2,33 +2,17 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
-
-const userColumns = `id, username, email, full_name, password_hash, created_at, updated_at`
-
-func scanUser(row scanner) (*store.User, error) {
-	var u store.User
-	var created, updated int64
-	if err := row.Scan(&u.ID, &u.Username, &u.Email, &u.FullName, &u.PasswordHash, &created, &updated); err != nil {
-		return nil, err
-	}
-	u.CreatedAt, u.UpdatedAt = fromMicros(created), fromMicros(updated)
-	return &u, nil
-}
 
 // user runs a query for at most one user.
 func (r reads) user(ctx context.Context, what string, query string, arg any) (*store.User, error) {
-	u, err := scanUser(r.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+query, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("user %s: %w", what, store.ErrNotFound)
-	}
+	u, err := scan.User(r.q.QueryRowContext(ctx, `SELECT `+sqlstore.UserColumns+` FROM users WHERE `+query, arg))
 	if err != nil {
-		return nil, fmt.Errorf("user %s: %w", what, err)
+		return nil, notFound("user "+what, err)
 	}
 	return u, nil
 }
@@ -50,7 +34,7 @@ func (r reads) UserByEmail(ctx context.Context, email string) (*store.User, erro
 
 // CreateUser inserts u and sets its ID and times.
 func (t *tx) CreateUser(ctx context.Context, u *store.User) error {
-	at := now()
+	at := sqlstore.Now()
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO users (username, email, full_name, password_hash, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?)
