@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
 // IndexGeneration returns the index entries' generation: the sum of the
@@ -39,7 +40,7 @@ func (r reads) IndexEntries(ctx context.Context) ([]store.IndexEntry, int64, err
 	var entries []store.IndexEntry
 	_, err = pgx.ForEachRow(rows, []any{&gen, &name, &e.Names, &e.Versions}, func() error {
 		if name != nil {
-			entries = append(entries, store.IndexEntry{Name: *name, Names: blob(e.Names), Versions: blob(e.Versions)})
+			entries = append(entries, store.IndexEntry{Name: *name, Names: sqlstore.Blob(e.Names), Versions: sqlstore.Blob(e.Versions)})
 		}
 		return nil
 	})
@@ -54,7 +55,7 @@ func (t *tx) SetIndexEntry(ctx context.Context, e *store.IndexEntry) error {
 	_, err := t.q.Exec(ctx, `
 		INSERT INTO index_entries (name, names, versions) VALUES ($1, $2, $3)
 		ON CONFLICT (name) DO UPDATE SET names = excluded.names, versions = excluded.versions`,
-		e.Name, nonNilBlob(e.Names), nonNilBlob(e.Versions))
+		e.Name, sqlstore.NonNilBlob(e.Names), sqlstore.NonNilBlob(e.Versions))
 	if err != nil {
 		return writeError(fmt.Sprintf("set index entry %q", e.Name), err)
 	}

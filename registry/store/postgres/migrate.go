@@ -5,60 +5,19 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"path"
-	"regexp"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
-// migrationFiles are the schema changes, migrations/NNNN_name.sql, applied
-// in order of NNNN. A released migration is never edited: a change is a new
-// file.
+// migrationFiles are the schema changes, migrations/NNNN_name.sql (see
+// sqlstore.ReadMigrations).
 //
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// migration is one schema change.
-type migration struct {
-	Version int
-	Name    string // file name without .sql, e.g. "0001_init"
-	SQL     string
-}
-
-var migrationName = regexp.MustCompile(`^([0-9]{4})_[a-z0-9_]+\.sql$`)
-
-// migrations reads the embedded migrations, in order, and checks that their
-// versions run 1, 2, 3... without a gap or a repeat.
-func migrations() ([]migration, error) {
-	entries, err := migrationFiles.ReadDir("migrations")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, e := range entries {
-		m := migrationName.FindStringSubmatch(e.Name())
-		if m == nil {
-			return nil, fmt.Errorf("migration file %q is not named NNNN_name.sql", e.Name())
-		}
-		body, err := migrationFiles.ReadFile(path.Join("migrations", e.Name()))
-		if err != nil {
-			return nil, err
-		}
-		v, _ := strconv.Atoi(m[1])
-		ms = append(ms, migration{Version: v, Name: e.Name()[:len(e.Name())-len(".sql")], SQL: string(body)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.Version - b.Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected version %04d", m.Name, i+1)
-		}
-	}
-	return ms, nil
-}
 
 // migrationLock is the first key of the advisory lock that serialises
 // migrations ("ship" in ASCII); the second is a hash of the schema's name,
@@ -92,10 +51,9 @@ func checkServer(ctx context.Context, conn *pgx.Conn) error {
 // processes starting together on a new database apply each migration
 // once: the others wait, then find nothing left to do. A database holding
 // a migration this build does not know was written by a newer build and
-// is refused, before anything is changed: this one would not know how to
-// keep its data right.
+// is refused, before anything is changed (sqlstore.Pending).
 func migrate(ctx context.Context, conn *pgx.Conn) error {
-	known, err := migrations()
+	known, err := sqlstore.ReadMigrations(migrationFiles)
 	if err != nil {
 		return err
 	}
@@ -131,27 +89,15 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 	if err != nil {
 		return err
 	}
-	done := map[int]bool{}
-	var v int
-	var name string
-	_, err = pgx.ForEachRow(rows, []any{&v, &name}, func() error {
-		if v < 1 || v > len(known) {
-			return fmt.Errorf("schema %s has migration %s, which this build does not know (it knows up to %s): it was written by a newer version of shipyard; run that version or a newer one",
-				*schema, name, known[len(known)-1].Name)
-		}
-		if known[v-1].Name != name {
-			return fmt.Errorf("schema %s has migration %d as %s, this build has it as %s: they come from different versions", *schema, v, name, known[v-1].Name)
-		}
-		done[v] = true
-		return nil
-	})
+	applied, err := pgx.CollectRows(rows, pgx.RowToStructByPos[sqlstore.Applied])
 	if err != nil {
 		return err
 	}
-	for _, m := range known {
-		if done[m.Version] {
-			continue
-		}
+	pending, err := sqlstore.Pending(known, applied, "schema "+*schema)
+	if err != nil {
+		return err
+	}
+	for _, m := range pending {
 		if err := apply(ctx, conn, m); err != nil {
 			return fmt.Errorf("schema %s, migration %s: %w", *schema, m.Name, describeMigrationError(err))
 		}
@@ -160,7 +106,7 @@ func migrate(ctx context.Context, conn *pgx.Conn) error {
 }
 
 // apply runs one migration and records it, in one transaction.
-func apply(ctx context.Context, conn *pgx.Conn, m migration) error {
+func apply(ctx context.Context, conn *pgx.Conn, m sqlstore.Migration) error {
 	return pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
 		// No arguments: the simple protocol, which runs several statements.
 		if _, err := tx.Exec(ctx, m.SQL); err != nil {

@@ -8,68 +8,14 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
-
-// requirementJSON is one element of releases.requirements.
-type requirementJSON struct {
-	Name        string `json:"name"`
-	App         string `json:"app"`
-	Requirement string `json:"requirement"`
-	Optional    bool   `json:"optional"`
-	Repository  string `json:"repository"`
-}
-
-const releaseColumns = `id, package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
-	build_tools, elixir, requirements, metadata, publisher_id, has_docs,
-	retirement_reason, retirement_message, downloads, created_at, updated_at`
-
-func scanRelease(row pgx.Row) (*store.Release, error) {
-	var r store.Release
-	var buildTools, reqs []byte
-	var publisher *int64
-	var reason, message *string
-	if err := row.Scan(&r.ID, &r.PackageID, &r.Version, &r.InnerChecksum, &r.OuterChecksum, &r.Size, &r.BlobKey, &r.App,
-		&buildTools, &r.Elixir, &reqs, &r.Metadata, &publisher, &r.HasDocs,
-		&reason, &message, &r.Downloads, &r.CreatedAt, &r.UpdatedAt); err != nil {
-		return nil, err
-	}
-	r.InnerChecksum, r.OuterChecksum, r.Metadata = blob(r.InnerChecksum), blob(r.OuterChecksum), blob(r.Metadata)
-	var err error
-	if r.BuildTools, err = fromJSON[string]("releases.build_tools", buildTools); err != nil {
-		return nil, err
-	}
-	list, err := fromJSON[requirementJSON]("releases.requirements", reqs)
-	if err != nil {
-		return nil, err
-	}
-	r.Requirements = mapList(list, func(q requirementJSON) store.Requirement { return store.Requirement(q) })
-	if publisher != nil {
-		r.PublisherID = *publisher
-	}
-	if reason != nil {
-		r.Retirement = &store.Retirement{Reason: *reason}
-		if message != nil {
-			r.Retirement.Message = *message
-		}
-	}
-	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-	return &r, nil
-}
 
 // Releases lists a package's releases (in ID order, which callers must
 // not rely on).
 func (r reads) Releases(ctx context.Context, packageID int64) ([]store.Release, error) {
-	rows, err := r.q.Query(ctx, `SELECT `+releaseColumns+` FROM releases WHERE package_id = $1 ORDER BY id`, packageID)
-	if err != nil {
-		return nil, fmt.Errorf("releases of package %d: %w", packageID, err)
-	}
-	rs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Release, error) {
-		rel, err := scanRelease(row)
-		if err != nil {
-			return store.Release{}, err
-		}
-		return *rel, nil
-	})
+	rows, err := r.q.Query(ctx, `SELECT `+sqlstore.ReleaseColumns+` FROM releases WHERE package_id = $1 ORDER BY id`, packageID)
+	rs, err := collect(rows, err, scan.Release)
 	if err != nil {
 		return nil, fmt.Errorf("releases of package %d: %w", packageID, err)
 	}
@@ -82,29 +28,20 @@ func (r reads) Release(ctx context.Context, packageID int64, version string) (*s
 	if !storable(version) {
 		return nil, fmt.Errorf("%s: %w", what, store.ErrNotFound)
 	}
-	rel, err := scanRelease(r.q.QueryRow(ctx,
-		`SELECT `+releaseColumns+` FROM releases WHERE package_id = $1 AND version = $2`, packageID, version))
+	rel, err := scan.Release(r.q.QueryRow(ctx,
+		`SELECT `+sqlstore.ReleaseColumns+` FROM releases WHERE package_id = $1 AND version = $2`, packageID, version))
 	if err != nil {
 		return nil, notFound(what, err)
 	}
 	return rel, nil
 }
 
-// retirement splits r into its nullable columns.
-func retirement(r *store.Retirement) (reason, message *string) {
-	if r == nil {
-		return nil, nil
-	}
-	return &r.Reason, &r.Message
-}
-
 // PutRelease inserts r or replaces the release of the same version, which
 // keeps its ID and CreatedAt (both set in r). Zero times are the current
 // time.
 func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
-	created, updated := orNow(r.CreatedAt), orNow(r.UpdatedAt)
-	reason, message := retirement(r.Retirement)
-	reqs := toJSON(mapList(r.Requirements, func(q store.Requirement) requirementJSON { return requirementJSON(q) }))
+	created, updated := sqlstore.OrNow(r.CreatedAt), sqlstore.OrNow(r.UpdatedAt)
+	reason, message := sqlstore.RetirementColumns(r.Retirement)
 	var id int64
 	var createdAt time.Time
 	err := t.guarded(ctx, func(row pgx.Row) error { return row.Scan(&id, &createdAt) }, `
@@ -129,8 +66,9 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 			downloads = excluded.downloads,
 			updated_at = excluded.updated_at
 		RETURNING id, created_at`,
-		r.PackageID, r.Version, nonNilBlob(r.InnerChecksum), nonNilBlob(r.OuterChecksum), r.Size, r.BlobKey, r.App,
-		toJSON(r.BuildTools), r.Elixir, reqs, nonNilBlob(r.Metadata), nullID(r.PublisherID), r.HasDocs,
+		r.PackageID, r.Version, sqlstore.NonNilBlob(r.InnerChecksum), sqlstore.NonNilBlob(r.OuterChecksum), r.Size, r.BlobKey, r.App,
+		sqlstore.EncodeStrings(r.BuildTools), r.Elixir, sqlstore.EncodeRequirements(r.Requirements), sqlstore.NonNilBlob(r.Metadata),
+		sqlstore.NullID(r.PublisherID), r.HasDocs,
 		reason, message, r.Downloads, created, updated)
 	if err != nil {
 		return writeError(fmt.Sprintf("put release %s of package %d", r.Version, r.PackageID), err)
@@ -147,9 +85,9 @@ func (t *tx) DeleteRelease(ctx context.Context, releaseID int64) error {
 
 // SetRetirement retires or unretires a release; at becomes its UpdatedAt.
 func (t *tx) SetRetirement(ctx context.Context, releaseID int64, r *store.Retirement, at time.Time) error {
-	reason, message := retirement(r)
+	reason, message := sqlstore.RetirementColumns(r)
 	tag, err := t.q.Exec(ctx, `
 		UPDATE releases SET retirement_reason = $1, retirement_message = $2, updated_at = $3
-		WHERE id = $4`, reason, message, orNow(at), releaseID)
+		WHERE id = $4`, reason, message, sqlstore.OrNow(at), releaseID)
 	return needRow(fmt.Sprintf("set retirement of release %d", releaseID), tag, err)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
 // RepoFile returns a stored repository file.
@@ -19,18 +20,18 @@ func (r reads) RepoFile(ctx context.Context, path string) (*store.RepoFile, erro
 	if err != nil {
 		return nil, notFound(what, err)
 	}
-	f.Body, f.UpdatedAt = blob(f.Body), f.UpdatedAt.UTC()
+	f.Body, f.UpdatedAt = sqlstore.Blob(f.Body), f.UpdatedAt.UTC()
 	return &f, nil
 }
 
 // PutRepoFile creates or replaces a repository file; a zero UpdatedAt is
 // the current time (set in f).
 func (t *tx) PutRepoFile(ctx context.Context, f *store.RepoFile) error {
-	at := orNow(f.UpdatedAt)
+	at := sqlstore.OrNow(f.UpdatedAt)
 	_, err := t.q.Exec(ctx, `
 		INSERT INTO repo_files (path, body, etag, updated_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (path) DO UPDATE SET body = excluded.body, etag = excluded.etag, updated_at = excluded.updated_at`,
-		f.Path, nonNilBlob(f.Body), f.ETag, at)
+		f.Path, sqlstore.NonNilBlob(f.Body), f.ETag, at)
 	if err != nil {
 		return writeError("put repository file "+f.Path, err)
 	}

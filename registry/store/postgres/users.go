@@ -7,18 +7,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
-
-const userColumns = `id, username, email, full_name, password_hash, created_at, updated_at`
-
-func scanUser(row pgx.Row) (*store.User, error) {
-	var u store.User
-	if err := row.Scan(&u.ID, &u.Username, &u.Email, &u.FullName, &u.PasswordHash, &u.CreatedAt, &u.UpdatedAt); err != nil {
-		return nil, err
-	}
-	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
-	return &u, nil
-}
 
 // foldCase lowers ASCII letters only, as lower() does on the COLLATE "C"
 // username and email columns: the value a case-insensitive lookup compares
@@ -38,7 +28,7 @@ func (r reads) user(ctx context.Context, what, where string, arg any) (*store.Us
 	if s, ok := arg.(string); ok && !storable(s) {
 		return nil, fmt.Errorf("user %s: %w", what, store.ErrNotFound)
 	}
-	u, err := scanUser(r.q.QueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+where, arg))
+	u, err := scan.User(r.q.QueryRow(ctx, `SELECT `+sqlstore.UserColumns+` FROM users WHERE `+where, arg))
 	if err != nil {
 		return nil, notFound("user "+what, err)
 	}
@@ -62,7 +52,7 @@ func (r reads) UserByEmail(ctx context.Context, email string) (*store.User, erro
 
 // CreateUser inserts u and sets its ID and times.
 func (t *tx) CreateUser(ctx context.Context, u *store.User) error {
-	at := now()
+	at := sqlstore.Now()
 	var id int64
 	err := t.guarded(ctx, func(row pgx.Row) error { return row.Scan(&id) }, `
 		INSERT INTO users (username, email, full_name, password_hash, created_at, updated_at)

@@ -75,11 +75,11 @@ func Pending(known []Migration, applied []Applied, where string) ([]Migration, e
 			if len(known) > 0 {
 				latest = known[len(known)-1].Name
 			}
-			return nil, fmt.Errorf("%s has schema migration %s, which this build does not know (it knows up to %s): it was written by a newer version of shipyard; run that version or a newer one",
+			return nil, fmt.Errorf("%s has migration %s, which this build does not know (it knows up to %s): it was written by a newer version of shipyard; run that version or a newer one",
 				where, a.Name, latest)
 		}
 		if k := known[a.Version-1]; k.Name != a.Name {
-			return nil, fmt.Errorf("%s has schema migration %d as %s, this build has it as %s: they come from different versions",
+			return nil, fmt.Errorf("%s has migration %d as %s, this build has it as %s: they come from different versions",
 				where, a.Version, a.Name, k.Name)
 		}
 		done[a.Version] = true
