@@ -1,11 +1,9 @@
 package postgres_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,71 +12,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstoretest"
 	"github.com/hexship/ship/registry/store/postgres"
 )
 
-// words make up seeded descriptions: "common" words are in many, "zebra"
-// in ten of 100,000 packages.
-var words = strings.Fields(`web http json parser client server database driver
-	query cache queue pool logger metrics telemetry test mock fixture plug router
-	socket stream crypto hash token auth oauth jwt csv xml yaml toml config
-	template html markdown email smtp pubsub graph tree list map set vector
-	matrix math time date calendar uuid random id encode decode binary`)
-
-// repoFileBody is a stand-in for a signed, gzipped /packages/NAME file.
-var repoFileBody = func() []byte {
-	b := make([]byte, 2048)
-	rand.NewChaCha8([32]byte{1}).Read(b)
-	return b
-}()
-
-var benchT0 = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-
-// publish does what a publish does to the store: find the package, create
-// or update it, put the release, make the publisher an owner, store the
-// package's repository file and its index entry.
-func publish(tx store.Tx, name, version, description string, when time.Time, publisher int64) error {
-	meta := store.PackageMeta{
-		Description: description,
-		Licenses:    []string{"Apache-2.0"},
-		Links:       []store.Link{{Name: "GitHub", URL: "https://example.com/" + name}},
-	}
-	p, err := tx.Package(ctx, name)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		p = &store.Package{Name: name, Meta: meta, UpdatedAt: when}
-		err = tx.CreatePackage(ctx, p)
-	case err == nil:
-		p.Meta, p.UpdatedAt = meta, when
-		err = tx.UpdatePackage(ctx, p)
-	}
-	if err != nil {
-		return err
-	}
-	r := &store.Release{
-		PackageID: p.ID, Version: version,
-		InnerChecksum: repoFileBody[:32], OuterChecksum: repoFileBody[32:64],
-		Size: 10240, BlobKey: "tarballs/" + name + "-" + version + ".tar", App: name,
-		BuildTools:   []string{"rebar3"},
-		Requirements: []store.Requirement{{Name: "jason", App: "jason", Requirement: "~> 1.4", Repository: "hexpm"}},
-		Metadata:     repoFileBody[:600], PublisherID: publisher, CreatedAt: when, UpdatedAt: when,
-	}
-	if err := tx.PutRelease(ctx, r); err != nil {
-		return err
-	}
-	if err := tx.SetOwner(ctx, p.ID, publisher, store.LevelFull); err != nil {
-		return err
-	}
-	if err := tx.PutRepoFile(ctx, &store.RepoFile{Path: "packages/" + name, Body: repoFileBody, ETag: `"` + version + `"`, UpdatedAt: when}); err != nil {
-		return err
-	}
-	return tx.SetIndexEntry(ctx, &store.IndexEntry{Name: name, Names: []byte(name), Versions: []byte(version)})
-}
-
 // seedSteps fill a new schema with n packages as publish would have left
-// them, one release each, a statement per table: through the store it
-// would take minutes for 100,000. Descriptions are six random words, plus
-// "zebra" for one package in 10,000; times are spread over five years.
+// them (see sqlstoretest), one release each, a statement per table:
+// through the store it would take minutes for 100,000. Descriptions are
+// six random words, plus the rare word for one package in 10,000; times
+// are spread over five years.
 func seedSteps(n int) []seedStep {
 	return []seedStep{
 		{`SELECT setseed(0.5)`, nil},
@@ -86,23 +28,23 @@ func seedSteps(n int) []seedStep {
 		{`INSERT INTO packages (name, description, licenses, links, downloads, created_at, updated_at)
 		SELECT format('pkg%s', lpad(i::text, 6, '0')),
 			(SELECT string_agg(($2::text[])[1 + floor(random() * cardinality($2::text[]))::int], ' ')
-			 FROM generate_series(1, 6 + 0 * i)) || CASE WHEN i % 10000 = 0 THEN ' zebra' ELSE '' END,
+			 FROM generate_series(1, 6 + 0 * i)) || CASE WHEN i % 10000 = 0 THEN ' ' || $3::text ELSE '' END,
 			'["Apache-2.0"]',
 			jsonb_build_array(jsonb_build_object('name', 'GitHub', 'url', 'https://example.com/pkg' || i)),
 			floor(random() * 1e7)::bigint, t, t
 		FROM generate_series(0, $1 - 1) i,
 			LATERAL (SELECT timestamptz '2024-01-01 00:00:00+00' + floor(random() * 5 * 365 * 24 + 0 * i) * interval '1 hour' AS t) x`,
-			[]any{n, words}},
+			[]any{n, sqlstoretest.Words, sqlstoretest.RareWord}},
 		{`INSERT INTO releases (package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
 			build_tools, requirements, metadata, publisher_id, created_at, updated_at)
 		SELECT p.id, '1.0.0', substr($1::bytea, 1, 32), substr($1::bytea, 33, 32), 10240,
 			'tarballs/' || p.name || '-1.0.0.tar', p.name, '["rebar3"]',
 			'[{"name":"jason","app":"jason","requirement":"~> 1.4","optional":false,"repository":"hexpm"}]',
 			substr($1::bytea, 1, 600), u.id, p.created_at, p.created_at
-		FROM packages p, users u`, []any{repoFileBody}},
+		FROM packages p, users u`, []any{sqlstoretest.RepoFileBody}},
 		{`INSERT INTO owners (package_id, user_id, level) SELECT p.id, u.id, 'full' FROM packages p, users u`, nil},
 		{`INSERT INTO repo_files (path, body, etag, updated_at) SELECT 'packages/' || name, $1::bytea, '"1.0.0"', updated_at FROM packages`,
-			[]any{repoFileBody}},
+			[]any{sqlstoretest.RepoFileBody}},
 		{`INSERT INTO index_entries (name, names, versions) SELECT name, convert_to(name, 'UTF8'), convert_to('1.0.0', 'UTF8') FROM packages`, nil},
 		{`UPDATE index_generation SET generation = $1 WHERE shard = 0`, []any{n}},
 		{`ANALYZE`, nil},
@@ -159,7 +101,7 @@ func seededDSN(b *testing.B, n int) string {
 
 // seededStore opens a store on a new registry of n packages, for a
 // benchmark that writes.
-func seededStore(b *testing.B, n int) *postgres.Store {
+func seededStore(b *testing.B, n int) store.Store {
 	b.Helper()
 	s, err := postgres.Open(ctx, seededDSN(b, n))
 	if err != nil {
@@ -187,46 +129,11 @@ func dropSeeds() {
 	}
 }
 
-// BenchmarkPublishTx measures one publish transaction on a registry of
-// 1,000 and of 100,000 packages: a new version of an existing package, and
-// a package's first version. Each commit waits for the server's WAL flush
-// (synchronous_commit on, the default).
+// BenchmarkPublishTx measures one publish transaction (see
+// sqlstoretest.BenchPublishTx). Each commit waits for the server's WAL
+// flush (synchronous_commit on, the default).
 func BenchmarkPublishTx(b *testing.B) {
-	for _, n := range []int{1000, 100_000} {
-		b.Run(fmt.Sprintf("packages=%d/new-version", n), func(b *testing.B) {
-			s := seededStore(b, n)
-			publisher, err := s.UserByName(ctx, "seeder")
-			if err != nil {
-				b.Fatal(err)
-			}
-			rng := rand.New(rand.NewPCG(2, 2))
-			for i := 0; b.Loop(); i++ {
-				name := fmt.Sprintf("pkg%06d", rng.IntN(n))
-				err := s.Update(ctx, func(tx store.Tx) error {
-					return publish(tx, name, fmt.Sprintf("2.0.%d", i), "web json client", time.Now(), publisher.ID)
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(fmt.Sprintf("packages=%d/new-package", n), func(b *testing.B) {
-			s := seededStore(b, n)
-			publisher, err := s.UserByName(ctx, "seeder")
-			if err != nil {
-				b.Fatal(err)
-			}
-			for i := 0; b.Loop(); i++ {
-				name := fmt.Sprintf("new%07d", i)
-				err := s.Update(ctx, func(tx store.Tx) error {
-					return publish(tx, name, "0.1.0", "web json client", time.Now(), publisher.ID)
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-	}
+	sqlstoretest.BenchPublishTx(b, seededStore)
 }
 
 // BenchmarkPublishTxParallel measures new versions of random packages
@@ -237,10 +144,7 @@ func BenchmarkPublishTx(b *testing.B) {
 func BenchmarkPublishTxParallel(b *testing.B) {
 	const n = 100_000
 	s := seededStore(b, n)
-	publisher, err := s.UserByName(ctx, "seeder")
-	if err != nil {
-		b.Fatal(err)
-	}
+	publisher := sqlstoretest.Seeder(b, s)
 	var version atomic.Int64
 	b.SetParallelism(4)
 	b.ResetTimer()
@@ -250,7 +154,7 @@ func BenchmarkPublishTxParallel(b *testing.B) {
 			name := fmt.Sprintf("pkg%06d", rng.IntN(n))
 			v := fmt.Sprintf("3.0.%d", version.Add(1))
 			err := s.Update(ctx, func(tx store.Tx) error {
-				return publish(tx, name, v, "web json client", time.Now(), publisher.ID)
+				return sqlstoretest.Publish(tx, name, v, "web json client", 0, time.Now(), publisher)
 			})
 			if err != nil {
 				b.Error(err)
@@ -260,9 +164,9 @@ func BenchmarkPublishTxParallel(b *testing.B) {
 	})
 }
 
-// BenchmarkSearch measures SearchPackages over 100,000 packages: pages
-// read off an index, a common word, a name prefix, a rare word and a
-// missing one.
+// BenchmarkSearch measures SearchPackages over 100,000 packages (see
+// sqlstoretest.BenchSearch), in one seeded schema that every run of it
+// in this process reads.
 func BenchmarkSearch(b *testing.B) {
 	seedMu.Lock()
 	dsn, ok := readDSN[100_000]
@@ -273,34 +177,5 @@ func BenchmarkSearch(b *testing.B) {
 		readDSN[100_000] = dsn
 		seedMu.Unlock()
 	}
-	s := openDSN(b, dsn)
-	for _, c := range []struct {
-		name string
-		q    store.PackageQuery
-		want int
-	}{
-		{"all/name/page1", store.PackageQuery{}, 100},
-		{"all/downloads/page1", store.PackageQuery{Sort: store.SortDownloads}, 100},
-		{"all/updated_at/page50", store.PackageQuery{Sort: store.SortUpdatedAt, Page: 50}, 100},
-		{"all/inserted_at/page1", store.PackageQuery{Sort: store.SortInsertedAt}, 100},
-		{"common/downloads/page1", store.PackageQuery{Search: "JSON", Sort: store.SortDownloads}, 100},
-		{"name-prefix/name/page1", store.PackageQuery{Search: "pkg0123"}, 100},
-		{"rare/name", store.PackageQuery{Search: "zebra"}, 10},
-		{"rare/downloads", store.PackageQuery{Search: "zebra", Sort: store.SortDownloads}, 10},
-		{"rare/updated_at", store.PackageQuery{Search: "zebra", Sort: store.SortUpdatedAt}, 10},
-		{"rare/inserted_at", store.PackageQuery{Search: "zebra", Sort: store.SortInsertedAt}, 10},
-		{"missing/downloads", store.PackageQuery{Search: "no-such-thing", Sort: store.SortDownloads}, 0},
-	} {
-		b.Run(c.name, func(b *testing.B) {
-			for b.Loop() {
-				ps, err := s.SearchPackages(ctx, c.q)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(ps) != c.want {
-					b.Fatalf("%d results, want %d", len(ps), c.want)
-				}
-			}
-		})
-	}
+	sqlstoretest.BenchSearch(b, openDSN(b, dsn))
 }

@@ -7,12 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	_ "modernc.org/sqlite"
 
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstoretest"
 	"github.com/hexship/ship/registry/store/sqlite"
 	"github.com/hexship/ship/registry/store/storetest"
 )
@@ -88,73 +88,10 @@ func TestReopenKeepsData(t *testing.T) {
 	}
 }
 
-// Two Stores on one file behave as two processes would: each sees the
-// other's commits, and their writes interleave without loss or SQLITE_BUSY
-// reaching the caller.
+// Two Stores on one file behave as two processes would.
 func TestTwoStoresOnOneFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "registry.db")
-	var stores [2]*sqlite.Store
-	var openWG sync.WaitGroup
-	var openErrs [2]error
-	for i := range stores { // opening a new file at once: migrations run once
-		openWG.Go(func() { stores[i], openErrs[i] = sqlite.Open(ctx, path) })
-	}
-	openWG.Wait()
-	for i, err := range openErrs {
-		if err != nil {
-			t.Fatalf("open %d: %v", i, err)
-		}
-		defer stores[i].Close()
-	}
-
-	const perStore = 25
-	var wg sync.WaitGroup
-	for i, s := range stores {
-		wg.Go(func() {
-			for j := range perStore {
-				err := s.Update(ctx, func(tx store.Tx) error {
-					gen, err := tx.IndexGeneration(ctx)
-					if err != nil {
-						return err
-					}
-					name := string(rune('a'+i)) + strings.Repeat("x", j)
-					if err := tx.CreatePackage(ctx, &store.Package{Name: name}); err != nil {
-						return err
-					}
-					// A read-modify-write: lost updates would show in the final count.
-					if err := tx.SetIndexEntry(ctx, &store.IndexEntry{Name: name}); err != nil {
-						return err
-					}
-					after, err := tx.IndexGeneration(ctx)
-					if err == nil && after != gen+1 {
-						t.Errorf("generation went from %d to %d inside one transaction", gen, after)
-					}
-					return err
-				})
-				if err != nil {
-					t.Errorf("store %d, write %d: %v", i, j, err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	for i, s := range stores {
-		ps, err := s.SearchPackages(ctx, store.PackageQuery{PerPage: 1000})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ps) != 2*perStore {
-			t.Errorf("store %d sees %d packages, want %d", i, len(ps), 2*perStore)
-		}
-		entries, gen, err := s.IndexEntries(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(entries) != 2*perStore || gen != 2*perStore {
-			t.Errorf("store %d sees %d entries at generation %d, want %d at %d", i, len(entries), gen, 2*perStore, 2*perStore)
-		}
-	}
+	sqlstoretest.TwoStores(t, func() (store.Store, error) { return sqlite.Open(ctx, path) })
 }
 
 // The file is in WAL mode with foreign keys enforced, as Open promises.
