@@ -29,6 +29,18 @@ type Store interface {
 	Stat(ctx context.Context, key string) (Info, error)
 	// Delete removes key; no error when it is absent.
 	Delete(ctx context.Context, key string) error
+	// List calls fn with the key and Info of every blob whose key starts
+	// with prefix ("" for all), in no particular order, so that a garbage
+	// collector can find the blobs nothing refers to. Every key present
+	// for the whole listing is visited exactly once; a key put or deleted
+	// while List runs may or may not be. Only valid keys are visited:
+	// whatever else the backend holds (temporary files, objects another
+	// program wrote) is skipped. fn may call the store's other methods,
+	// Delete of the key it was given included. List stops at fn's first
+	// error and returns it as is; once ctx ends it stops with an error
+	// that errors.Is ctx's. A prefix that no valid key can start with
+	// lists nothing.
+	List(ctx context.Context, prefix string, fn func(key string, info Info) error) error
 }
 
 // File is an opened blob.

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) blob.Store) {
 		{"ReadWhileReplaced", testReadWhileReplaced},
 		{"ReadersSeeWholeContent", testReadersSeeWholeContent},
 	}
+	tests = append(tests, listCases...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.test(t, open(t))

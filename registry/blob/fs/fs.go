@@ -9,6 +9,9 @@
 // ones may belong to another process writing into the same directory).
 // Finding them walks the whole directory, once per Open.
 //
+// List walks the directory tree under the prefix and skips the temporary
+// files, so a listing shows only whole blobs.
+//
 // Every path goes through an os.Root, so no key, and no symlink planted
 // inside the directory, can reach a file outside it.
 //
