@@ -78,6 +78,13 @@ type Reader interface {
 	Releases(ctx context.Context, packageID int64) ([]Release, error)
 	// Release finds one release of a package by exact version string.
 	Release(ctx context.Context, packageID int64, version string) (*Release, error)
+	// ReleaseBlobs calls fn with what every release keeps in the blob
+	// store, in no particular order, all read from one snapshot: the blob
+	// garbage collector's list of what it must keep, without loading whole
+	// releases. The rows are read while fn runs, so fn must not use the
+	// store or the Tx. ReleaseBlobs stops at fn's first error and returns
+	// it as is.
+	ReleaseBlobs(ctx context.Context, fn func(ReleaseBlob) error) error
 
 	// Owners lists a package's owners with their accounts, by username.
 	Owners(ctx context.Context, packageID int64) ([]Owner, error)
@@ -270,6 +277,14 @@ type Release struct {
 	Downloads     int64
 	CreatedAt     time.Time // first publication; kept by a replace
 	UpdatedAt     time.Time
+}
+
+// ReleaseBlob is what one release refers to in the blob store.
+type ReleaseBlob struct {
+	Package string // the package's name
+	Version string
+	BlobKey string // Release.BlobKey: the outer tarball
+	HasDocs bool   // a docs tarball is stored for the release
 }
 
 // OwnerLevel is an ownership level.

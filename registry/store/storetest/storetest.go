@@ -34,6 +34,7 @@ var cases = joinCases(
 	packageCases,
 	searchCases,
 	releaseCases,
+	releaseBlobCases,
 	ownerCases,
 	repoFileCases,
 	indexCases,

@@ -8,6 +8,12 @@ const ReleaseColumns = `id, package_id, version, inner_checksum, outer_checksum,
 	build_tools, elixir, requirements, metadata, publisher_id, has_docs,
 	retirement_reason, retirement_message, downloads, created_at, updated_at`
 
+// ReleaseBlobsQuery selects, for store.Reader.ReleaseBlobs, the columns of
+// a store.ReleaseBlob of every release, in its field order. It has no
+// parameters, so both dialects run it as it is.
+const ReleaseBlobsQuery = `SELECT p.name, r.version, r.blob_key, r.has_docs
+	FROM releases r JOIN packages p ON p.id = r.package_id`
+
 // Release reads a row of ReleaseColumns. A NULL publisher_id (none was
 // given, or the account was deleted) is PublisherID 0; a NULL
 // retirement_reason is a release not retired (see RetirementColumns).
