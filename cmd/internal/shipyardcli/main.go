@@ -55,6 +55,6 @@ func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.SetVersionTemplate("shipyard {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cli.FlagErrorf("%w", err) })
-	root.AddCommand(newServeCmd(stderr), newUserCmd(stdout), newKeyCmd(stdout))
+	root.AddCommand(newServeCmd(stderr), newUserCmd(stdout), newKeyCmd(stdout), newGCCmd(stdout, stderr))
 	return root
 }
