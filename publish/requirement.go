@@ -38,23 +38,3 @@ func parseVersion(s string, approximate bool) (semver, error) {
 	}
 	return semver{pre: strings.Join(v.Pre, "."), build: v.Build, hasBuild: v.Build != ""}, nil
 }
-
-// requirementClause is one "OP VERSION" of a requirement.
-type requirementClause struct {
-	op      string // "==", "!=", ">", ">=", "<", "<=" or "~>"
-	version string
-}
-
-// parseRequirement parses an Elixir version requirement such as "~> 1.0" or
-// ">= 1.2.0 and < 2.0.0" into its clauses.
-func parseRequirement(s string) ([]requirementClause, error) {
-	parsed, err := hexmeta.ParseRequirement(s)
-	if err != nil {
-		return nil, err
-	}
-	clauses := make([]requirementClause, len(parsed))
-	for i, c := range parsed {
-		clauses[i] = requirementClause{op: c.Op, version: c.Version}
-	}
-	return clauses, nil
-}

@@ -226,7 +226,7 @@ func (r *report) checkBuildTools(tools []string) {
 
 // checkRequirement checks an Elixir version requirement the way hex.pm does.
 func (r *report) checkRequirement(key, requirement string) {
-	if _, err := parseRequirement(requirement); err != nil {
+	if _, err := hexmeta.ParseRequirement(requirement); err != nil {
 		r.add(key, fmt.Sprintf("%q is not a valid version requirement (%v)", requirement, err),
 			`write clauses such as "~> 1.0" or ">= 1.2.0 and < 2.0.0"`)
 		return
