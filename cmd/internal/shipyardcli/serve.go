@@ -44,7 +44,7 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:4000", "address to listen on")
 	fs.StringVar(&opts.publicURL, "public-url", "", "the registry's external URL, used in links (default http://ADDR)")
 	fs.StringVar(&opts.repoName, "repo-name", "shipyard", "repository name inside signed files; clients must configure the same name")
-	fs.DurationVar(&opts.accessTokenTTL, "access-token-ttl", 30*time.Minute, "lifetime of OAuth access tokens")
+	fs.DurationVar(&opts.accessTokenTTL, "access-token-ttl", 30*time.Minute, "lifetime of OAuth access tokens (OAuth device-flow login is not served yet; API keys work today)")
 	return cmd
 }
 
