@@ -1,7 +1,8 @@
 // Package gc deletes the blobs that no release refers to. A publish writes
 // its tarball under a fresh key before its transaction commits the release
 // that points at it, and deletes a replaced tarball only after the replace
-// commits; docs are deleted after the release stops having them. A process
+// commits; docs are uploaded the same way, under a fresh key of their
+// own, and deleted after the release stops pointing at them. A process
 // killed in between leaves a blob nothing refers to, and nothing else ever
 // removes it.
 //
@@ -10,6 +11,9 @@
 // as referring to its blob. What remains is deleted only when it was last
 // written longer than MinAge ago: a publish in flight has written its
 // tarball but not yet committed the release, and its blob must stay.
+// Since no key is ever written twice, a blob that was old and unreferenced
+// when looked at cannot become referenced afterwards, so it is deleted
+// without looking at it again.
 package gc
 
 import (
@@ -21,12 +25,12 @@ import (
 	"time"
 
 	"github.com/hexship/ship/registry/blob"
-	"github.com/hexship/ship/registry/repo"
 	"github.com/hexship/ship/registry/store"
 )
 
 // Prefixes are where releases' blobs are kept: tarballs (repo.NewTarballKey)
-// and docs (repo.DocsKey). Blobs elsewhere are never deleted.
+// and docs (repo.NewDocsKey, and the fixed docs/NAME-VERSION.tar.gz of
+// registries from before it). Blobs elsewhere are never deleted.
 var Prefixes = []string{"tarballs/", "docs/"}
 
 // DefaultMinAge is the MinAge the shipyard gc command uses unless told
@@ -52,7 +56,7 @@ type Options struct {
 
 // Report counts the blobs under Prefixes and says what became of them,
 // with their sizes in bytes. Every blob listed is counted once more in
-// one of Referenced, Young, Deleted and Vanished.
+// one of Referenced, Young and Deleted.
 type Report struct {
 	// Listed are the blobs under Prefixes.
 	Listed      int
@@ -64,10 +68,10 @@ type Report struct {
 	Young      int
 	YoungBytes int64
 	// Deleted are unreferenced and older: deleted, or in a dry run to be.
+	// (One another process deleted meanwhile counts here too: a Delete of
+	// an absent key succeeds.)
 	Deleted      int
 	DeletedBytes int64
-	// Vanished were deleted by someone else meanwhile.
-	Vanished int
 }
 
 // ErrNoReleases is returned, with nothing deleted, when the metadata store
@@ -77,7 +81,7 @@ type Report struct {
 var ErrNoReleases = errors.New("the metadata store has no releases")
 
 // Collect deletes the blobs under Prefixes that no release in st refers to
-// (Release.BlobKey, and repo.DocsKey while Release.HasDocs) and that were
+// (Release.BlobKey and Release.DocsKey) and that were
 // last written more than opts.MinAge ago. It stops at the first error,
 // returning the report so far with it. Collect holds every listed key in
 // memory: about a hundred bytes each.
@@ -112,8 +116,8 @@ func Collect(ctx context.Context, st store.Reader, blobs blob.Store, opts Option
 	err := st.ReleaseBlobs(ctx, func(b store.ReleaseBlob) error {
 		releases++
 		rep.keep(listed, b.BlobKey)
-		if b.HasDocs {
-			rep.keep(listed, repo.DocsKey(b.Package, b.Version))
+		if b.DocsKey != "" {
+			rep.keep(listed, b.DocsKey)
 		}
 		return nil
 	})
@@ -135,7 +139,7 @@ func Collect(ctx context.Context, st store.Reader, blobs blob.Store, opts Option
 		return rep, fmt.Errorf("%w, yet %d blobs are stored: check that the database is the one the blobs belong to; nothing was deleted", ErrNoReleases, len(old))
 	}
 	for _, key := range old {
-		if err := rep.remove(ctx, blobs, key, cutoff, opts); err != nil {
+		if err := rep.remove(ctx, blobs, key, listed[key], opts); err != nil {
 			return rep, err
 		}
 	}
@@ -156,23 +160,8 @@ func (r *Report) young(info blob.Info) {
 	r.YoungBytes += info.Size
 }
 
-// remove deletes an unreferenced blob that was old when listed, unless it
-// has been written again since: docs keys are reused, and an upload may
-// have put new docs there that its release is about to refer to. (A write
-// between this Stat and the Delete is not seen; the window is one round
-// trip.)
-func (r *Report) remove(ctx context.Context, blobs blob.Store, key string, cutoff time.Time, opts Options) error {
-	info, err := blobs.Stat(ctx, key)
-	switch {
-	case errors.Is(err, blob.ErrNotFound):
-		r.Vanished++
-		return nil
-	case err != nil:
-		return err
-	case !info.ModTime.Before(cutoff):
-		r.young(info)
-		return nil
-	}
+// remove deletes an unreferenced blob that was old when listed.
+func (r *Report) remove(ctx context.Context, blobs blob.Store, key string, info blob.Info, opts Options) error {
 	if !opts.DryRun {
 		if err := blobs.Delete(ctx, key); err != nil {
 			return err

@@ -214,11 +214,14 @@ func (r registry) publish(t *testing.T, name, version string, docs bool, ago tim
 	t.Helper()
 	rel := &store.Release{
 		Version: version, InnerChecksum: make([]byte, 32), OuterChecksum: make([]byte, 32),
-		BlobKey: repo.NewTarballKey(name, version), HasDocs: docs,
+		BlobKey: repo.NewTarballKey(name, version),
+	}
+	if docs {
+		rel.DocsKey = repo.NewDocsKey(name, version)
 	}
 	r.put(t, rel.BlobKey, []byte("tarball of "+name+" "+version), ago)
 	if docs {
-		r.put(t, repo.DocsKey(name, version), []byte("docs of "+name+" "+version), ago)
+		r.put(t, rel.DocsKey, []byte("docs of "+name+" "+version), ago)
 	}
 	err := r.st.Update(t.Context(), func(tx store.Tx) error {
 		pkg, err := tx.Package(t.Context(), name)
@@ -284,9 +287,20 @@ func TestCollect(t *testing.T) {
 		// A publish killed between its blob and its commit.
 		killed := repo.NewTarballKey("ranch", "1.0.0")
 		r.put(t, killed, []byte("never committed"), 2*time.Hour)
-		// Docs left of a release that has none now.
-		strayDocs := repo.DocsKey("plug", "1.1.0")
+		// Docs left of a release that has none now, and docs replaced
+		// by a later upload of the release's docs.
+		strayDocs := repo.NewDocsKey("plug", "1.1.0")
 		r.put(t, strayDocs, []byte("removed docs"), old)
+		replacedDocs := repo.NewDocsKey("plug", "1.0.0")
+		r.put(t, replacedDocs, []byte("older docs"), old)
+		// Docs a registry from before per-upload docs keys stored at the
+		// fixed key its release still points at.
+		legacy := r.publish(t, "ranch", "0.9.0", false, old)
+		legacy.DocsKey = "docs/ranch-0.9.0.tar.gz"
+		r.put(t, legacy.DocsKey, []byte("legacy docs"), old)
+		if err := r.st.Update(t.Context(), func(tx store.Tx) error { return tx.PutRelease(t.Context(), legacy) }); err != nil {
+			t.Fatal(err)
+		}
 		// Unreferenced, but maybe a publish about to commit.
 		fresh := repo.NewTarballKey("ranch", "2.0.0")
 		r.put(t, fresh, []byte("in flight"), 0)
@@ -296,17 +310,17 @@ func TestCollect(t *testing.T) {
 		other := "other/notes.txt"
 		r.put(t, other, []byte("operator's"), old)
 
-		referenced := []string{withDocs.BlobKey, repo.DocsKey("plug", "1.0.0"), noDocs.BlobKey, replacement.BlobKey}
-		orphans := []string{replaced.BlobKey, killed, strayDocs}
+		referenced := []string{withDocs.BlobKey, withDocs.DocsKey, noDocs.BlobKey, replacement.BlobKey, legacy.BlobKey, legacy.DocsKey}
+		orphans := []string{replaced.BlobKey, killed, strayDocs, replacedDocs}
 		slices.Sort(orphans)
-		orphanBytes := int64(len("tarball of cowboy 2.0.0") + len("never committed") + len("removed docs"))
+		orphanBytes := int64(len("tarball of cowboy 2.0.0") + len("never committed") + len("removed docs") + len("older docs"))
 
 		rep, deleted := collect(t, r, gc.Options{MinAge: time.Hour, DryRun: true})
 		want := gc.Report{
-			Listed: 9, ListedBytes: rep.ListedBytes,
-			Referenced: 4, ReferencedBytes: rep.ReferencedBytes,
+			Listed: 12, ListedBytes: rep.ListedBytes,
+			Referenced: 6, ReferencedBytes: rep.ReferencedBytes,
 			Young: 2, YoungBytes: int64(len("in flight") + len("in flight too")),
-			Deleted: 3, DeletedBytes: orphanBytes,
+			Deleted: 4, DeletedBytes: orphanBytes,
 		}
 		if rep != want {
 			t.Errorf("dry run report %+v, want %+v", rep, want)
@@ -389,28 +403,39 @@ func TestCollectSeesReleaseCommittedDuringListing(t *testing.T) {
 	})
 }
 
-// Docs put again after the listing (an upload whose release is about to
-// say it has docs) are young again and stay.
-func TestCollectKeepsBlobWrittenAgain(t *testing.T) {
+// Docs uploaded once everything is listed replace the release's docs:
+// the replaced ones, old and no longer referenced, may go, but the new
+// ones, which the collection never listed, stay and are what the release
+// points at. (When docs were overwritten in place, under one key per
+// version, the listed old docs and the new ones were the same blob.)
+func TestCollectKeepsDocsUploadedMeanwhile(t *testing.T) {
 	eachRegistry(t, func(t *testing.T, r registry) {
-		r.publish(t, "plug", "1.0.0", false, 3*time.Hour)
-		docs := repo.DocsKey("plug", "1.0.0")
-		r.put(t, docs, []byte("old docs"), 3*time.Hour)
-		// Put once everything is listed.
+		rel := r.publish(t, "plug", "1.0.0", true, 3*time.Hour)
+		oldDocs := rel.DocsKey
 		last := gc.Prefixes[len(gc.Prefixes)-1]
 		hooked := &hookedStore{Store: r.blobs, prefix: last, after: func() {
-			if _, err := r.blobs.Put(t.Context(), docs, strings.NewReader("new docs")); err != nil {
+			// An upload as the API does it: a new key, then the commit.
+			rel.DocsKey = repo.NewDocsKey("plug", "1.0.0")
+			if _, err := r.blobs.Put(t.Context(), rel.DocsKey, strings.NewReader("new docs")); err != nil {
+				t.Error(err)
+			}
+			if err := r.st.Update(t.Context(), func(tx store.Tx) error { return tx.PutRelease(t.Context(), rel) }); err != nil {
 				t.Error(err)
 			}
 		}}
-		rep, err := gc.Collect(t.Context(), r.st, hooked, gc.Options{MinAge: time.Hour})
+		rep, deleted := collect(t, registry{st: r.st, backend: backend{blobs: hooked, age: r.age}}, gc.Options{MinAge: time.Hour})
+		if !slices.Equal(deleted, []string{oldDocs}) || rep.Referenced != 1 {
+			t.Errorf("report %+v, deleted %q; want the replaced docs %s deleted and the tarball kept", rep, deleted, oldDocs)
+		}
+		r.wantGone(t, oldDocs)
+		r.wantPresent(t, rel.BlobKey, rel.DocsKey)
+		stored, err := r.st.Release(t.Context(), rel.PackageID, "1.0.0")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rep.Deleted != 0 || rep.Young != 1 {
-			t.Errorf("report %+v; want the rewritten docs kept as young", rep)
+		if stored.DocsKey != rel.DocsKey {
+			t.Errorf("the release points at %s, want the new docs %s", stored.DocsKey, rel.DocsKey)
 		}
-		r.wantPresent(t, docs)
 	})
 }
 

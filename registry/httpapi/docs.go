@@ -16,8 +16,12 @@ import (
 const maxDocsUncompressed = 128 << 20
 
 // uploadDocs serves POST .../releases/VERSION/docs: a gzipped tar of the
-// documentation. The blob is written before has_docs is set, so readers
-// never see has_docs without docs.
+// documentation. As a publish does with its tarball, the docs are written
+// under a key of their own before the transaction points the release at
+// them, and the docs they replace are deleted only after it commits: an
+// upload never overwrites docs a release points at, so a concurrent
+// removal or upload, or a failed commit, deletes only what nothing refers
+// to any more.
 func (a *API) uploadDocs(w http.ResponseWriter, r *http.Request) error {
 	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
 	if err != nil {
@@ -37,16 +41,25 @@ func (a *API) uploadDocs(w http.ResponseWriter, r *http.Request) error {
 	if err := checkDocs(body); err != nil {
 		return err
 	}
-	key := repo.DocsKey(pkg.Name, rel.Version)
+	key := repo.NewDocsKey(pkg.Name, rel.Version)
 	if _, err := a.Blobs.Put(ctx(r), key, bytes.NewReader(body)); err != nil {
 		return err
 	}
+	var oldKey string
 	if _, err := a.writeRelease(r, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
-		rel.HasDocs = true
+		oldKey = rel.DocsKey
+		rel.DocsKey = key
 		rel.UpdatedAt = a.now()
 		return tx.PutRelease(ctx(r), rel)
 	}); err != nil {
+		// Nothing refers to the upload's own blob: drop it.
+		a.Blobs.Delete(cleanupCtx(r), key)
 		return err
+	}
+	if oldKey != "" {
+		// A kill before this line leaves an orphan for gc, never a
+		// release without its docs.
+		a.Blobs.Delete(cleanupCtx(r), oldKey)
 	}
 	a.log().Info("docs published", "package", pkg.Name, "version", rel.Version, "user", who.user.Username)
 	w.Header().Set("Location", a.url("/repo/docs/%s", pkg.Name+"-"+rel.Version+".tar.gz"))
@@ -92,22 +105,30 @@ func (a *API) showDocs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !rel.HasDocs {
+	if !rel.HasDocs() {
 		return errNotFound
 	}
 	http.Redirect(w, r, a.url("/repo/docs/%s", pkg.Name+"-"+rel.Version+".tar.gz"), http.StatusFound)
 	return nil
 }
 
+// deleteDocs serves DELETE .../releases/VERSION/docs. The release stops
+// pointing at its docs first and the blob goes after the commit, so the
+// blob deleted is the one this request removed, never one a concurrent
+// upload has just put.
 func (a *API) deleteDocs(w http.ResponseWriter, r *http.Request) error {
+	var oldKey string
 	if _, err := a.writeRelease(r, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
-		rel.HasDocs = false
+		oldKey = rel.DocsKey
+		rel.DocsKey = ""
 		rel.UpdatedAt = a.now()
 		return tx.PutRelease(ctx(r), rel)
 	}); err != nil {
 		return err
 	}
-	a.Blobs.Delete(cleanupCtx(r), repo.DocsKey(r.PathValue("name"), r.PathValue("version")))
+	if oldKey != "" {
+		a.Blobs.Delete(cleanupCtx(r), oldKey)
+	}
 	cache(w, false)
 	w.WriteHeader(http.StatusNoContent)
 	return nil

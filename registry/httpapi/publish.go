@@ -188,7 +188,9 @@ func (a *API) putRelease(r *http.Request, tx store.Tx, who *principal, up *tarba
 		UpdatedAt:     now,
 	}
 	if existing != nil {
-		rel.ID, rel.CreatedAt, rel.HasDocs, rel.Downloads = existing.ID, existing.CreatedAt, existing.HasDocs, existing.Downloads
+		// A replace keeps the docs: they belong to the version, not to
+		// one upload of its tarball.
+		rel.ID, rel.CreatedAt, rel.DocsKey, rel.Downloads = existing.ID, existing.CreatedAt, existing.DocsKey, existing.Downloads
 	}
 	if err = tx.PutRelease(c, rel); err != nil {
 		return

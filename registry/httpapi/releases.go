@@ -91,8 +91,8 @@ func (a *API) revertRelease(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		blobs = append(blobs, rel.BlobKey)
-		if rel.HasDocs {
-			blobs = append(blobs, repo.DocsKey(pkg.Name, rel.Version))
+		if rel.HasDocs() {
+			blobs = append(blobs, rel.DocsKey)
 		}
 		pkg.UpdatedAt = a.now()
 		return tx.UpdatePackage(ctx(r), pkg)

@@ -154,7 +154,7 @@ func (a *API) packageView(r *http.Request, pkg *store.Package) (map[string]any, 
 		list = append(list, map[string]any{
 			"version":     rel.Version,
 			"url":         a.url("/api/packages/%s/releases/%s", pkg.Name, rel.Version),
-			"has_docs":    rel.HasDocs,
+			"has_docs":    rel.HasDocs(),
 			"inserted_at": timestamp(rel.CreatedAt),
 		})
 		if rel.Retirement != nil {
@@ -211,7 +211,7 @@ func (a *API) releaseView(r *http.Request, pkg *store.Package, rel *store.Releas
 	return map[string]any{
 		"version":       rel.Version,
 		"checksum":      hex.EncodeToString(rel.OuterChecksum),
-		"has_docs":      rel.HasDocs,
+		"has_docs":      rel.HasDocs(),
 		"inserted_at":   timestamp(rel.CreatedAt),
 		"updated_at":    timestamp(rel.UpdatedAt),
 		"retirement":    retirement,

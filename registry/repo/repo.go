@@ -77,21 +77,32 @@ func (r *Repo) PublicKeyPEM() []byte { return r.signer.PublicKeyPEM() }
 // PackagePath is the store path of a package's signed file.
 func PackagePath(name string) string { return "packages/" + name }
 
-// DocsKey is the blob key of a release's docs tarball. Docs do not take
-// part in the signed files, so overwriting them in place is safe.
-func DocsKey(name, version string) string { return "docs/" + name + "-" + version + ".tar.gz" }
-
 // NewTarballKey returns a fresh blob key for an uploaded tarball. Every
 // upload gets its own key, so a publish never overwrites the blob that a
 // committed release points at: a replace killed half-way, or two uploads
 // of one version racing, leave the committed release intact, and a failed
 // upload can delete its own blob without checking who else uses it.
 func NewTarballKey(name, version string) string {
-	var nonce [8]byte
-	rand.Read(nonce[:])
 	// One directory per package: a flat directory of every tarball would
 	// make each publish's directory fsync slower as the registry grows.
-	return fmt.Sprintf("tarballs/%s/%s-%s-%s.tar", name, name, version, hex.EncodeToString(nonce[:]))
+	return fmt.Sprintf("tarballs/%s/%s-%s-%s.tar", name, name, version, nonce())
+}
+
+// NewDocsKey returns a fresh blob key for an uploaded docs tarball
+// (Release.DocsKey), for the reasons NewTarballKey gives: an upload never
+// overwrites docs a committed release points at, so a docs removal or a
+// garbage collection deleting a key nothing refers to cannot take docs
+// another upload has just written. (Registries from before this kept docs
+// at docs/NAME-VERSION.tar.gz; their releases still point there.)
+func NewDocsKey(name, version string) string {
+	return fmt.Sprintf("docs/%s/%s-%s-%s.tar.gz", name, name, version, nonce())
+}
+
+// nonce is 16 random hex digits.
+func nonce() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Refresh rebuilds pkg's signed file and index entry from the releases tx

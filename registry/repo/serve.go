@@ -119,7 +119,8 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 	http.ServeContent(w, req, "", info.ModTime, f)
 }
 
-// serveDocs serves NAME-VERSION.tar.gz, a release's docs tarball.
+// serveDocs serves NAME-VERSION.tar.gz, a release's docs tarball, from
+// the blob the release points at.
 func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Logger) {
 	name, version, ok := splitFile(req.PathValue("file"), ".tar.gz")
 	if !ok {
@@ -127,14 +128,17 @@ func (r *Repo) serveDocs(w http.ResponseWriter, req *http.Request, log *slog.Log
 		return
 	}
 	_, rel, err := r.findRelease(req.Context(), name, version)
-	if err == nil && !rel.HasDocs {
+	if err == nil && !rel.HasDocs() {
 		err = store.ErrNotFound
 	}
 	if err != nil {
 		serveError(w, req, log, err)
 		return
 	}
-	f, info, err := r.blobs.Open(req.Context(), DocsKey(name, version))
+	// A docs removal or a new upload that commits between the lookup and
+	// this Open deletes the blob read here: that is a 404, as if the
+	// request had come a moment later.
+	f, info, err := r.blobs.Open(req.Context(), rel.DocsKey)
 	if err != nil {
 		serveError(w, req, log, err)
 		return

@@ -272,19 +272,24 @@ type Release struct {
 	Requirements  []Requirement // in the order published
 	Metadata      []byte        // metadata.config as uploaded
 	PublisherID   int64
-	HasDocs       bool
+	DocsKey       string // where the docs tarball is in the blob store; "" when there are none
 	Retirement    *Retirement
 	Downloads     int64
 	CreatedAt     time.Time // first publication; kept by a replace
 	UpdatedAt     time.Time
 }
 
+// HasDocs reports whether a docs tarball is stored for the release. It is
+// derived from DocsKey rather than stored beside it, so the two can never
+// disagree.
+func (r *Release) HasDocs() bool { return r.DocsKey != "" }
+
 // ReleaseBlob is what one release refers to in the blob store.
 type ReleaseBlob struct {
 	Package string // the package's name
 	Version string
 	BlobKey string // Release.BlobKey: the outer tarball
-	HasDocs bool   // a docs tarball is stored for the release
+	DocsKey string // Release.DocsKey: the docs tarball, "" when none
 }
 
 // OwnerLevel is an ownership level.

@@ -80,9 +80,6 @@ func printGCReport(w io.Writer, rep gc.Report, opts *gcOptions) {
 	fmt.Fprintf(w, "Listed %d blobs (%d bytes) under %s.\n", rep.Listed, rep.ListedBytes, strings.Join(gc.Prefixes, " and "))
 	fmt.Fprintf(w, "Kept %d referenced by releases (%d bytes) and %d unreferenced written within %v (%d bytes).\n",
 		rep.Referenced, rep.ReferencedBytes, rep.Young, opts.minAge, rep.YoungBytes)
-	if rep.Vanished > 0 {
-		fmt.Fprintf(w, "%d unreferenced blobs were deleted by another process meanwhile.\n", rep.Vanished)
-	}
 	if opts.dryRun {
 		fmt.Fprintf(w, "Would delete %d unreferenced blobs, freeing %d bytes (dry run: nothing was deleted).\n", rep.Deleted, rep.DeletedBytes)
 		return

@@ -19,7 +19,7 @@ func (r reads) ReleaseBlobs(ctx context.Context, fn func(store.ReleaseBlob) erro
 	}
 	var b store.ReleaseBlob
 	var stop error // fn's, returned as is
-	_, err = pgx.ForEachRow(rows, []any{&b.Package, &b.Version, &b.BlobKey, &b.HasDocs}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&b.Package, &b.Version, &b.BlobKey, &b.DocsKey}, func() error {
 		stop = fn(b)
 		return stop
 	})

@@ -46,7 +46,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 	var createdAt time.Time
 	err := t.guarded(ctx, func(row pgx.Row) error { return row.Scan(&id, &createdAt) }, `
 		INSERT INTO releases (package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
-			build_tools, elixir, requirements, metadata, publisher_id, has_docs,
+			build_tools, elixir, requirements, metadata, publisher_id, docs_key,
 			retirement_reason, retirement_message, downloads, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
 		ON CONFLICT (package_id, version) DO UPDATE SET
@@ -60,7 +60,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 			requirements = excluded.requirements,
 			metadata = excluded.metadata,
 			publisher_id = excluded.publisher_id,
-			has_docs = excluded.has_docs,
+			docs_key = excluded.docs_key,
 			retirement_reason = excluded.retirement_reason,
 			retirement_message = excluded.retirement_message,
 			downloads = excluded.downloads,
@@ -68,7 +68,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 		RETURNING id, created_at`,
 		r.PackageID, r.Version, sqlstore.NonNilBlob(r.InnerChecksum), sqlstore.NonNilBlob(r.OuterChecksum), r.Size, r.BlobKey, r.App,
 		sqlstore.EncodeStrings(r.BuildTools), r.Elixir, sqlstore.EncodeRequirements(r.Requirements), sqlstore.NonNilBlob(r.Metadata),
-		sqlstore.NullID(r.PublisherID), r.HasDocs,
+		sqlstore.NullID(r.PublisherID), r.DocsKey,
 		reason, message, r.Downloads, created, updated)
 	if err != nil {
 		return writeError(fmt.Sprintf("put release %s of package %d", r.Version, r.PackageID), err)

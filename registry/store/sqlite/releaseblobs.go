@@ -19,7 +19,7 @@ func (r reads) ReleaseBlobs(ctx context.Context, fn func(store.ReleaseBlob) erro
 	defer rows.Close()
 	for rows.Next() {
 		var b store.ReleaseBlob
-		if err := rows.Scan(&b.Package, &b.Version, &b.BlobKey, &b.HasDocs); err != nil {
+		if err := rows.Scan(&b.Package, &b.Version, &b.BlobKey, &b.DocsKey); err != nil {
 			return fmt.Errorf("release blobs: %w", err)
 		}
 		if err := fn(b); err != nil {

@@ -39,7 +39,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 	var createdMicros int64
 	err := t.tx.QueryRowContext(ctx, `
 		INSERT INTO releases (package_id, version, inner_checksum, outer_checksum, size, blob_key, app,
-			build_tools, elixir, requirements, metadata, publisher_id, has_docs,
+			build_tools, elixir, requirements, metadata, publisher_id, docs_key,
 			retirement_reason, retirement_message, downloads, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (package_id, version) DO UPDATE SET
@@ -53,7 +53,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 			requirements = excluded.requirements,
 			metadata = excluded.metadata,
 			publisher_id = excluded.publisher_id,
-			has_docs = excluded.has_docs,
+			docs_key = excluded.docs_key,
 			retirement_reason = excluded.retirement_reason,
 			retirement_message = excluded.retirement_message,
 			downloads = excluded.downloads,
@@ -61,7 +61,7 @@ func (t *tx) PutRelease(ctx context.Context, r *store.Release) error {
 		RETURNING id, created_at`,
 		r.PackageID, r.Version, sqlstore.NonNilBlob(r.InnerChecksum), sqlstore.NonNilBlob(r.OuterChecksum), r.Size, r.BlobKey, r.App,
 		sqlstore.EncodeStrings(r.BuildTools), r.Elixir, sqlstore.EncodeRequirements(r.Requirements), sqlstore.NonNilBlob(r.Metadata),
-		sqlstore.NullID(r.PublisherID), r.HasDocs,
+		sqlstore.NullID(r.PublisherID), r.DocsKey,
 		reason, message, r.Downloads, micros(created), micros(updated)).Scan(&r.ID, &createdMicros)
 	if err != nil {
 		return writeError(fmt.Sprintf("put release %s of package %d", r.Version, r.PackageID), err)

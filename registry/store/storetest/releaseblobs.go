@@ -41,29 +41,29 @@ func testReleaseBlobs(t *testing.T, s store.Store) {
 	q := newPackage(t, s, "poison", t0)
 	newPackage(t, s, "empty", t0) // a package without releases refers to nothing
 	r1, r2, r3 := newRelease(p, "1.0.0", t0), newRelease(p, "1.1.0-rc.0+build", t0), newRelease(q, "1.0.0", t0)
-	r2.HasDocs = false
+	r2.DocsKey = ""
 	update(t, s, func(tx store.Tx) error {
 		return errors.Join(tx.PutRelease(ctx, r1), tx.PutRelease(ctx, r2), tx.PutRelease(ctx, r3))
 	})
 	want := map[string]store.ReleaseBlob{
-		"jason 1.0.0":            {Package: "jason", Version: "1.0.0", BlobKey: "tarballs/jason-1.0.0.tar", HasDocs: true},
+		"jason 1.0.0":            {Package: "jason", Version: "1.0.0", BlobKey: "tarballs/jason-1.0.0.tar", DocsKey: r1.DocsKey},
 		"jason 1.1.0-rc.0+build": {Package: "jason", Version: "1.1.0-rc.0+build", BlobKey: "tarballs/jason-1.1.0-rc.0+build.tar"},
-		"poison 1.0.0":           {Package: "poison", Version: "1.0.0", BlobKey: "tarballs/poison-1.0.0.tar", HasDocs: true},
+		"poison 1.0.0":           {Package: "poison", Version: "1.0.0", BlobKey: "tarballs/poison-1.0.0.tar", DocsKey: r3.DocsKey},
 	}
 	equal(t, "ReleaseBlobs", releaseBlobs(t, s), want)
 
 	// A replace points at its new tarball; a docs removal and a delete
 	// show at once, and a Tx sees its own writes.
 	replaced := newRelease(p, "1.0.0", at(time.Hour))
-	replaced.BlobKey, replaced.HasDocs = "tarballs/jason/jason-1.0.0-00ff.tar", false
-	r2.HasDocs = true
+	replaced.BlobKey, replaced.DocsKey = "tarballs/jason/jason-1.0.0-00ff.tar", ""
+	r2.DocsKey = "docs/jason/jason-1.1.0-rc.0+build-0a.tar.gz"
 	update(t, s, func(tx store.Tx) error {
 		if err := errors.Join(tx.PutRelease(ctx, replaced), tx.PutRelease(ctx, r2), tx.DeleteRelease(ctx, r3.ID)); err != nil {
 			return err
 		}
 		delete(want, "poison 1.0.0")
 		want["jason 1.0.0"] = store.ReleaseBlob{Package: "jason", Version: "1.0.0", BlobKey: "tarballs/jason/jason-1.0.0-00ff.tar"}
-		want["jason 1.1.0-rc.0+build"] = store.ReleaseBlob{Package: "jason", Version: "1.1.0-rc.0+build", BlobKey: "tarballs/jason-1.1.0-rc.0+build.tar", HasDocs: true}
+		want["jason 1.1.0-rc.0+build"] = store.ReleaseBlob{Package: "jason", Version: "1.1.0-rc.0+build", BlobKey: "tarballs/jason-1.1.0-rc.0+build.tar", DocsKey: r2.DocsKey}
 		equal(t, "ReleaseBlobs inside the Tx", releaseBlobs(t, tx), want)
 		return nil
 	})

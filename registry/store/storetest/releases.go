@@ -22,7 +22,7 @@ func testReleasePutAndFind(t *testing.T, s store.Store) {
 	r1.PublisherID = alice.ID
 	r2 := newRelease(p, "1.1.0-rc.0+build", at(2*time.Minute))
 	r2.Retirement = &store.Retirement{Reason: "security", Message: "CVE"}
-	r2.Requirements, r2.BuildTools, r2.HasDocs = nil, nil, false
+	r2.Requirements, r2.BuildTools, r2.DocsKey = nil, nil, ""
 	rq := newRelease(q, "1.0.0", t0)
 	update(t, s, func(tx store.Tx) error {
 		for _, r := range []*store.Release{r1, r2, rq} {

@@ -84,7 +84,7 @@ func TestScanKeyNullsAndZones(t *testing.T) {
 
 func TestScanReleaseNullsAndBlobs(t *testing.T) {
 	row := fakeRow{int64(1), int64(2), "1.0.0", []byte{}, []byte{1}, int64(10), "k", "app",
-		[]byte(`["mix"]`), "~> 1.0", []byte(`[]`), []byte{}, nil, true,
+		[]byte(`["mix"]`), "~> 1.0", []byte(`[]`), []byte{}, nil, "docs/plug/plug-1.0.0-ab.tar.gz",
 		"security", nil, int64(5), tLocal, tLocal}
 	r, err := scan.Release(row)
 	if err != nil {
@@ -95,6 +95,9 @@ func TestScanReleaseNullsAndBlobs(t *testing.T) {
 	}
 	if r.PublisherID != 0 || r.Requirements != nil || !reflect.DeepEqual(r.BuildTools, []string{"mix"}) {
 		t.Errorf("columns: %+v", r)
+	}
+	if r.DocsKey != "docs/plug/plug-1.0.0-ab.tar.gz" || !r.HasDocs() {
+		t.Errorf("docs: %q", r.DocsKey)
 	}
 	if r.Retirement == nil || *r.Retirement != (store.Retirement{Reason: "security"}) {
 		t.Errorf("retirement %+v", r.Retirement)
