@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/hexship/ship/registry/apikey"
+	"github.com/hexship/ship/registry/blob"
 	"github.com/hexship/ship/registry/etf"
 	"github.com/hexship/ship/registry/repofile"
 	"github.com/hexship/ship/registry/server"
@@ -72,12 +73,22 @@ type testRegistry struct {
 
 func newRegistry(t testing.TB) *testRegistry {
 	t.Helper()
-	dataDir := t.TempDir()
+	return newRegistryAt(t, t.TempDir(), nil)
+}
+
+// newRegistryAt is newRegistry on the data directory dataDir, which may
+// hold a registry already. wrap, when set, wraps the blob store the
+// server uses (the test's own view, blobFiles, reads the directory).
+func newRegistryAt(t testing.TB, dataDir string, wrap func(blob.Store) blob.Store) *testRegistry {
+	t.Helper()
 	b, err := server.Open(context.Background(), server.Storage{DataDir: dataDir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
+	if wrap != nil {
+		b.Blobs = wrap(b.Blobs)
+	}
 	c := &clock{now: start}
 	srv := httptest.NewUnstartedServer(nil)
 	url := "http://" + srv.Listener.Addr().String()
