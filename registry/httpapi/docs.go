@@ -46,7 +46,7 @@ func (a *API) uploadDocs(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var oldKey string
-	if _, err := a.writeRelease(r, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
+	if err := a.changeRelease(r, who, false, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
 		oldKey = rel.DocsKey
 		rel.DocsKey = key
 		rel.UpdatedAt = a.now()
@@ -117,8 +117,12 @@ func (a *API) showDocs(w http.ResponseWriter, r *http.Request) error {
 // blob deleted is the one this request removed, never one a concurrent
 // upload has just put.
 func (a *API) deleteDocs(w http.ResponseWriter, r *http.Request) error {
+	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
+	if err != nil {
+		return err
+	}
 	var oldKey string
-	if _, err := a.writeRelease(r, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
+	if err := a.changeRelease(r, who, false, func(tx store.Tx, _ *store.Package, rel *store.Release) error {
 		oldKey = rel.DocsKey
 		rel.DocsKey = ""
 		rel.UpdatedAt = a.now()

@@ -216,3 +216,25 @@ func TestDocsOfAnUpgradedRegistry(t *testing.T) {
 		t.Errorf("docs blobs after a new upload: %q, want the new one only", got)
 	}
 }
+
+// Docs are not part of the signed files: uploading or deleting them must
+// leave /names and /versions as they are, rather than cost every client a
+// refetch and the server a rebuild.
+func TestDocsLeaveTheSignedIndexAlone(t *testing.T) {
+	reg := newRegistry(t)
+	key := reg.addKey(reg.addUser("alice"), "k")
+	reg.mustPublish(key, "base", "1.0.0")
+	generation := func() int64 {
+		gen, err := reg.b.Store.IndexGeneration(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return gen
+	}
+	before := generation()
+	reg.call("POST", "/api/packages/base/releases/1.0.0/docs", auth(key), body(mediaTar, docsTarball(t))).wantStatus(http.StatusCreated)
+	reg.call("DELETE", "/api/packages/base/releases/1.0.0/docs", auth(key)).wantStatus(http.StatusNoContent)
+	if after := generation(); after != before {
+		t.Errorf("the index generation went from %d to %d on a docs upload and delete: /names and /versions will be rebuilt for nothing", before, after)
+	}
+}

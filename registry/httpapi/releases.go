@@ -44,15 +44,24 @@ func (a *API) showRelease(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// writeRelease runs fn on a release its caller may write to (a maintainer
-// or full owner), in one transaction, then refreshes the package's
-// repository files and runs each of after in the same transaction.
+// writeRelease authorises the caller and runs changeRelease for a change
+// that shows in the signed repository (retire, unretire, revert).
 func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Package, rel *store.Release) error, after ...func(tx store.Tx, pkg *store.Package) error) (*principal, error) {
 	who, err := a.require(r, access{write: true, pkgName: r.PathValue("name")})
 	if err != nil {
 		return nil, err
 	}
-	err = a.Store.Update(ctx(r), func(tx store.Tx) error {
+	return who, a.changeRelease(r, who, true, fn, after...)
+}
+
+// changeRelease runs fn on the release in the path, which who must be
+// allowed to write to (a maintainer or full owner), in one transaction.
+// With resign it then refreshes the package's repository files and runs
+// each of after in the same transaction. Changes the signed files do not
+// carry (docs) leave them, and the index generation, alone: re-signing
+// would only cost a rebuild of /names and /versions.
+func (a *API) changeRelease(r *http.Request, who *principal, resign bool, fn func(tx store.Tx, pkg *store.Package, rel *store.Release) error, after ...func(tx store.Tx, pkg *store.Package) error) error {
+	return a.Store.Update(ctx(r), func(tx store.Tx) error {
 		pkg, rel, err := a.findRelease(r, tx)
 		if err != nil {
 			return err
@@ -62,6 +71,9 @@ func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Pack
 		}
 		if err := fn(tx, pkg, rel); err != nil {
 			return err
+		}
+		if !resign {
+			return nil
 		}
 		if err := a.Repo.Refresh(ctx(r), tx, pkg); err != nil {
 			return err
@@ -73,7 +85,6 @@ func (a *API) writeRelease(r *http.Request, fn func(tx store.Tx, pkg *store.Pack
 		}
 		return nil
 	})
-	return who, err
 }
 
 // revertRelease serves DELETE .../releases/VERSION: a release can be
