@@ -86,3 +86,22 @@ func (e *keyError) Error() string {
 }
 
 func (e *keyError) Unwrap() error { return e.err }
+
+// ContextReader returns a reader of r that fails once ctx has ended, so
+// that a Put copying a slow upload stops when its request is cancelled.
+// Implementations wrap the reader they copy from with it.
+func ContextReader(ctx context.Context, r io.Reader) io.Reader {
+	return ctxReader{ctx, r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}

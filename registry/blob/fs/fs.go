@@ -135,7 +135,7 @@ func putError(key string, err error) error {
 
 // write copies r to f, stopping when ctx ends, then syncs and closes f.
 func write(ctx context.Context, f *os.File, r io.Reader) (int64, error) {
-	n, err := io.Copy(f, ctxReader{ctx, r})
+	n, err := io.Copy(f, blob.ContextReader(ctx, r))
 	if err == nil {
 		err = f.Sync()
 	}
@@ -143,20 +143,6 @@ func write(ctx context.Context, f *os.File, r io.Reader) (int64, error) {
 		err = cerr
 	}
 	return n, err
-}
-
-// ctxReader fails once its context has ended, so that a Put of a slow
-// upload stops when the request is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // createTemp creates a new temporary file in dir.

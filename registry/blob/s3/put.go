@@ -85,7 +85,7 @@ func spool(ctx context.Context, r io.Reader) (io.ReadSeeker, int64, func(), erro
 			os.Remove(f.Name())
 		}
 	}
-	n, err := io.Copy(f, ctxReader{ctx, r})
+	n, err := io.Copy(f, blob.ContextReader(ctx, r))
 	if err == nil {
 		_, err = f.Seek(0, io.SeekStart)
 	}
@@ -98,18 +98,4 @@ func spool(ctx context.Context, r io.Reader) (io.ReadSeeker, int64, func(), erro
 		return nil, 0, nil, err
 	}
 	return f, n, release, nil
-}
-
-// ctxReader fails once its context has ended, so that spooling a slow
-// upload stops when the request is cancelled.
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
