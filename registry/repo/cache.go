@@ -9,10 +9,9 @@ import (
 
 // location is what serving a tarball needs to know about its release.
 type location struct {
-	blobKey          string
-	etag             string
-	releaseCreatedAt time.Time
-	packageCreatedAt time.Time
+	blobKey       string
+	etag          string
+	editableUntil time.Time // after it the tarball can no longer change
 }
 
 // genCache holds values valid for one index generation. Every change to a
@@ -64,10 +63,9 @@ func (r *Repo) locate(ctx context.Context, name, version string) (location, erro
 		return location{}, err
 	}
 	loc := location{
-		blobKey:          rel.BlobKey,
-		etag:             `"` + hex.EncodeToString(rel.OuterChecksum) + `"`,
-		releaseCreatedAt: rel.CreatedAt,
-		packageCreatedAt: pkg.CreatedAt,
+		blobKey:       rel.BlobKey,
+		etag:          `"` + hex.EncodeToString(rel.OuterChecksum) + `"`,
+		editableUntil: editableUntil(pkg, rel),
 	}
 	r.tarballs.put(gen, key, loc)
 	return loc, nil

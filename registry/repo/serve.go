@@ -33,7 +33,16 @@ const (
 // within an hour of its publication, or while its package is less than a
 // day old, as on hex.pm.
 func Editable(pkg *store.Package, rel *store.Release, now time.Time) bool {
-	return now.Sub(rel.CreatedAt) <= ReplaceWindow || now.Sub(pkg.CreatedAt) <= NewPackageWindow
+	return !now.After(editableUntil(pkg, rel))
+}
+
+// editableUntil is the last moment rel is Editable.
+func editableUntil(pkg *store.Package, rel *store.Release) time.Time {
+	release, pack := rel.CreatedAt.Add(ReplaceWindow), pkg.CreatedAt.Add(NewPackageWindow)
+	if release.After(pack) {
+		return release
+	}
+	return pack
 }
 
 // Handler serves the repository under prefix (e.g. "/repo").
@@ -108,8 +117,7 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 	}
 	defer f.Close()
 	h := w.Header()
-	editable := Editable(&store.Package{CreatedAt: loc.packageCreatedAt}, &store.Release{CreatedAt: loc.releaseCreatedAt}, r.now())
-	if !editable {
+	if r.now().After(loc.editableUntil) {
 		h.Set("Cache-Control", tarballCache)
 	} else {
 		h.Set("Cache-Control", youngTarballCache)
