@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -179,37 +180,39 @@ func (r *Repo) release(pkg *store.Package, rel *store.Release) repofile.Release 
 
 // SortReleases orders releases by SemVer precedence, oldest first, as
 // hex.pm lists them. Versions that do not parse (none should be stored)
-// sort first, by string.
+// sort first, by string. Each version is parsed once, not once per
+// comparison: this runs on every publish and package view.
 func SortReleases(releases []store.Release) {
-	slices.SortStableFunc(releases, func(a, b store.Release) int {
-		va, errA := hexmeta.ParseVersion(a.Version)
-		vb, errB := hexmeta.ParseVersion(b.Version)
+	type keyed struct {
+		rel     store.Release
+		version hexmeta.Version
+		ok      bool
+	}
+	keys := make([]keyed, len(releases))
+	for i, rel := range releases {
+		v, err := hexmeta.ParseVersion(rel.Version)
+		keys[i] = keyed{rel, v, err == nil}
+	}
+	slices.SortStableFunc(keys, func(a, b keyed) int {
 		switch {
-		case errA != nil && errB != nil:
-			return compareStrings(a.Version, b.Version)
-		case errA != nil:
+		case !a.ok && !b.ok:
+			return strings.Compare(a.rel.Version, b.rel.Version)
+		case !a.ok:
 			return -1
-		case errB != nil:
+		case !b.ok:
 			return 1
 		}
-		if c := va.Compare(vb); c != 0 {
+		if c := a.version.Compare(b.version); c != 0 {
 			return c
 		}
-		return compareStrings(a.Version, b.Version)
+		return strings.Compare(a.rel.Version, b.rel.Version)
 	})
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
+	for i := range keys {
+		releases[i] = keys[i].rel
 	}
-	return 0
 }
 
-// indexFiles returns /names and /versions for the current generation,
+// currentIndex returns /names and /versions for the current generation,
 // assembling and signing them only when an entry changed since last time.
 func (r *Repo) currentIndex(ctx context.Context) (*indexFiles, error) {
 	gen, err := r.store.IndexGeneration(ctx)
