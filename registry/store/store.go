@@ -98,6 +98,8 @@ type Reader interface {
 	// IndexEntries returns every package's index entry, by name (byte
 	// order), together with the generation they belong to.
 	IndexEntries(ctx context.Context) (entries []IndexEntry, generation int64, err error)
+
+	AuthReader
 }
 
 // Writer holds the writes; only a Tx has them. A write that names a row by
@@ -156,6 +158,8 @@ type Writer interface {
 	// DeleteIndexEntry removes a package's index entry, if any, and
 	// advances the generation.
 	DeleteIndexEntry(ctx context.Context, name string) error
+
+	AuthWriter
 }
 
 // User is an account.
