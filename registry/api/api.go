@@ -36,6 +36,25 @@ const (
 	MsgUnsupportedMedia = "Unsupported media type"
 )
 
+// Two-factor answers to writes made with an OAuth token, word for word as
+// hex.pm sends them; clients key their OTP prompt on the challenges.
+const (
+	MsgTOTPNotEnabled = "Two-factor authentication must be enabled for API write access"
+	MsgTOTPRequired   = "Two-factor authentication required. Include X-Hex-OTP header with your TOTP code."
+	MsgTOTPInvalid    = "Invalid two-factor authentication code"
+	MsgTOTPThrottled  = "Too many failed two-factor authentication attempts. Please try again later."
+	// MsgTokenExpired goes with ChallengeTokenExpired; hex.pm never sends
+	// it (it answers MsgInvalidKey), shipyard does so clients refresh.
+	MsgTokenExpired = "access token expired"
+
+	ChallengeTOTPRequired = `Bearer realm="hex", error="totp_required"`
+	ChallengeTOTPInvalid  = `Bearer realm="hex", error="invalid_totp"`
+	ChallengeTokenExpired = `Bearer realm="hex", error="token_expired"`
+
+	// HeaderOTP carries the code.
+	HeaderOTP = "x-hex-otp"
+)
+
 // Error is hex.pm's error envelope: {"status": N, "message": "...",
 // "errors": {...}}. Errors maps a field to a message, or to a nested map
 // (requirements are keyed by dependency name).

@@ -13,8 +13,10 @@ import (
 
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/blob"
+	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/repo"
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/twofactor"
 )
 
 // API holds what the handlers need. All fields are required except Now and
@@ -24,6 +26,10 @@ type API struct {
 	Blobs blob.Store
 	Repo  *repo.Repo // the signed repository, updated in each write's transaction
 	Keys  *apikey.Hasher
+	// OAuth resolves bearer tokens and serves /api/oauth.
+	OAuth *oauth.Service
+	// TwoFactor checks the x-hex-otp code of writes with OAuth tokens.
+	TwoFactor *twofactor.Checker
 	// PublicURL is the registry's external base URL without a trailing
 	// slash, e.g. "http://127.0.0.1:4000"; response URLs start with it.
 	PublicURL string
@@ -83,6 +89,7 @@ func (a *API) Register(mux *http.ServeMux) {
 			mux.Handle(method+" /api/repos/{repository}"+path, a.inRepository(h))
 		}
 	}
+	a.registerOAuth(mux)
 	mux.Handle("/api/", a.serve(func(w http.ResponseWriter, r *http.Request) error { return errNotFound }))
 }
 

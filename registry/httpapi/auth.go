@@ -4,19 +4,23 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/hexship/ship/registry/api"
 	"github.com/hexship/ship/registry/apikey"
+	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/twofactor"
 )
 
 // principal is who a request acts for and what its credential may do.
 type principal struct {
-	user  *store.User
-	key   *store.Key // the API key used; nil for other credentials
-	perms []store.Permission
+	user    *store.User
+	key     *store.Key          // the API key used; nil for other credentials
+	session *store.OAuthSession // the OAuth session of a bearer token; nil for other credentials
+	perms   []store.Permission
 }
 
 // access is what an endpoint needs, in hex.pm's terms: reads need
@@ -67,9 +71,7 @@ func (a *API) authenticate(r *http.Request) (*principal, error) {
 	case strings.HasPrefix(header, "Basic "):
 		return nil, basicAuthGone
 	case strings.HasPrefix(header, "Bearer "):
-		// OAuth access tokens are not issued yet; hex.pm answers an
-		// unknown bearer token with the API-key message.
-		return nil, errInvalidKey
+		return a.bearerAuth(r, strings.TrimPrefix(header, "Bearer "))
 	default:
 		return a.keyAuth(r, header)
 	}
@@ -101,6 +103,22 @@ func (a *API) keyAuth(r *http.Request, secret string) (*principal, error) {
 		return nil, err
 	}
 	return &principal{user: user, key: key, perms: key.Permissions}, nil
+}
+
+// bearerAuth resolves an OAuth access token. An expired one gets a
+// challenge that tells the client to refresh; any other bad token gets
+// hex.pm's answer for a bad key.
+func (a *API) bearerAuth(r *http.Request, token string) (*principal, error) {
+	g, err := a.OAuth.Authenticate(ctx(r), token, store.KeyUse{IP: clientIP(r), UserAgent: r.UserAgent()})
+	switch {
+	case errors.Is(err, oauth.ErrTokenExpired):
+		return nil, errTokenExpired
+	case errors.Is(err, oauth.ErrTokenInvalid):
+		return nil, errInvalidKey
+	case err != nil:
+		return nil, err
+	}
+	return &principal{user: g.User, session: g.Session, perms: g.Permissions}, nil
 }
 
 // keyUseInterval bounds how often a key's last use is written: a burst of
@@ -139,7 +157,41 @@ func (a *API) require(r *http.Request, acc access) (*principal, error) {
 	if !p.allows(acc, a.Repo.Name()) {
 		return nil, errKeyNotAllowed
 	}
+	if acc.write && p.session != nil {
+		if err := a.checkOTP(r, p); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
+}
+
+// checkOTP is hex.pm's second factor on writes: a write with an OAuth
+// token of a user needs a current TOTP code in x-hex-otp. API keys are
+// not asked for one, as on hex.pm. A code may serve several requests of
+// the same session within its time step (the Hex client sends one code
+// for a release and its docs), never another session's.
+func (a *API) checkOTP(r *http.Request, p *principal) error {
+	enabled, err := a.TwoFactor.Enabled(ctx(r), p.user.ID)
+	if err != nil {
+		return err
+	}
+	if !enabled {
+		return errTOTPNotEnabled
+	}
+	code := r.Header.Get(api.HeaderOTP)
+	if code == "" {
+		return errTOTPRequired
+	}
+	err = a.TwoFactor.Verify(ctx(r), p.user.ID, code, "oauth:"+strconv.FormatInt(p.session.ID, 10), clientIP(r))
+	switch {
+	case errors.Is(err, twofactor.ErrThrottled):
+		return errTOTPThrottled
+	case errors.Is(err, twofactor.ErrInvalid):
+		return errTOTPInvalid
+	case errors.Is(err, twofactor.ErrNotEnrolled):
+		return errTOTPNotEnabled
+	}
+	return err
 }
 
 // optional authenticates r when it carries credentials; bad credentials

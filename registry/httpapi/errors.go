@@ -43,6 +43,12 @@ var (
 	errInvalidKey    = unauthorized(api.MsgInvalidKey)
 	errRevokedKey    = unauthorized(api.MsgKeyRevoked)
 	errKeyNotAllowed = unauthorized(api.MsgKeyNotAuthorized)
+
+	errTokenExpired   = &apiError{env: api.Error{Status: http.StatusUnauthorized, Message: api.MsgTokenExpired}, authenticate: api.ChallengeTokenExpired}
+	errTOTPNotEnabled = newError(http.StatusForbidden, api.MsgTOTPNotEnabled)
+	errTOTPRequired   = &apiError{env: api.Error{Status: http.StatusUnauthorized, Message: api.MsgTOTPRequired}, authenticate: api.ChallengeTOTPRequired}
+	errTOTPInvalid    = &apiError{env: api.Error{Status: http.StatusUnauthorized, Message: api.MsgTOTPInvalid}, authenticate: api.ChallengeTOTPInvalid}
+	errTOTPThrottled  = newError(http.StatusTooManyRequests, api.MsgTOTPThrottled)
 )
 
 // writeError renders err as hex.pm's envelope. Errors that are not
