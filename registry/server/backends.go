@@ -35,6 +35,10 @@ type Backends struct {
 	Blobs  blob.Store
 	Keys   *apikey.Hasher
 	Signer *repofile.Signer
+	// Secret is the server secret: it keys API-key hashes, CSRF tokens,
+	// sealed TOTP secrets and rotated OAuth tokens. Processes serving one
+	// registry share it.
+	Secret []byte
 }
 
 // Close releases the store.
@@ -69,7 +73,7 @@ func Open(ctx context.Context, s Storage) (*Backends, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Backends{Store: st, Blobs: blobs, Keys: hasher, Signer: repofile.NewSigner(key)}, nil
+	return &Backends{Store: st, Blobs: blobs, Keys: hasher, Signer: repofile.NewSigner(key), Secret: secret}, nil
 }
 
 // prepareDataDir creates the data directory (private to its owner: it

@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"github.com/hexship/ship/registry/httpapi"
+	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/repo"
+	"github.com/hexship/ship/registry/throttle"
+	"github.com/hexship/ship/registry/twofactor"
 )
 
 // Config is how shipyard serves.
@@ -21,27 +24,67 @@ type Config struct {
 	Addr      string // listen address, e.g. 127.0.0.1:4000
 	PublicURL string // external base URL; "" means http://ADDR as listened on
 	RepoName  string // the `repository` of every signed file; clients must use the same name
-	Log       *slog.Logger
-	Now       func() time.Time // nil means time.Now; tests move the clock
+	// AccessTokenTTL is the lifetime of OAuth access tokens; 0 means
+	// oauth.DefaultAccessTTL.
+	AccessTokenTTL time.Duration
+	// NoSignup closes sign-up on the website; operators then create
+	// accounts with `shipyard user add`.
+	NoSignup bool
+	Log      *slog.Logger
+	Now      func() time.Time // nil means time.Now; tests move the clock
 }
 
 // Handler builds the HTTP handler of a registry.
 func Handler(cfg Config, b *Backends) http.Handler {
+	return build(cfg, b).handler
+}
+
+// app is a registry's handler with the services that also need a
+// background task.
+type app struct {
+	handler http.Handler
+	oauth   *oauth.Service
+}
+
+func build(cfg Config, b *Backends) *app {
 	log := logger(cfg)
+	publicURL := strings.TrimSuffix(cfg.PublicURL, "/")
 	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs, cfg.Now)
+	oa, err := oauth.New(oauth.Config{
+		Store:       b.Store,
+		Keys:        b.Keys,
+		Secret:      b.Secret,
+		PublicURL:   publicURL,
+		AccessTTL:   cfg.AccessTokenTTL,
+		DeviceLimit: oauth.DefaultDeviceLimit,
+		Now:         cfg.Now,
+	})
+	if err != nil {
+		// Open always gives a secret of the right size; anything else is
+		// a caller's bug.
+		panic(err)
+	}
+	sealer, err := twofactor.NewSealer(b.Secret)
+	if err != nil {
+		panic(err)
+	}
+	limits := &throttle.Throttle{Store: b.Store, Now: cfg.Now}
+	otp := &twofactor.Checker{Store: b.Store, Sealer: sealer, Throttle: limits, Now: cfg.Now}
 	api := &httpapi.API{
 		Store:     b.Store,
 		Blobs:     b.Blobs,
 		Repo:      rp,
 		Keys:      b.Keys,
-		PublicURL: strings.TrimSuffix(cfg.PublicURL, "/"),
+		OAuth:     oa,
+		TwoFactor: otp,
+		PublicURL: publicURL,
 		Now:       cfg.Now,
 		Log:       log,
 	}
 	mux := http.NewServeMux()
 	api.Register(mux)
 	mux.Handle("/repo/", rp.Handler("/repo", log))
-	return recoverPanics(logRequests(mux, log), log)
+	return &app{handler: recoverPanics(logRequests(mux, log), log), oauth: oa}
 }
 
 // logger is cfg.Log, or one that discards when there is none.
@@ -67,8 +110,10 @@ func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string))
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = base
 	}
+	a := build(cfg, b)
+	go prune(ctx, a.oauth, logger(cfg))
 	srv := &http.Server{
-		Handler:           Handler(cfg, b),
+		Handler:           a.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		// A whole request, a 16 MiB upload included, must arrive within
 		// this: a client trickling bytes cannot hold a connection forever.
@@ -93,6 +138,27 @@ func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string))
 	}
 	logger(cfg).Info("stopped")
 	return nil
+}
+
+// pruneEvery is how often expired device codes, sessions and failure
+// counts are deleted.
+const pruneEvery = 10 * time.Minute
+
+// prune deletes what expired, until ctx ends. With several processes each
+// prunes; the deletes are idempotent.
+func prune(ctx context.Context, oa *oauth.Service, log *slog.Logger) {
+	t := time.NewTicker(pruneEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := oa.Prune(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("pruning expired logins failed; will retry", "err", err)
+			}
+		}
+	}
 }
 
 // statusRecorder remembers the status and size of a response for the log.

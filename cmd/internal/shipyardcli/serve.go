@@ -19,6 +19,7 @@ type serveOptions struct {
 	publicURL      string
 	repoName       string
 	accessTokenTTL time.Duration
+	noSignup       bool
 }
 
 func newServeCmd(stderr io.Writer) *cobra.Command {
@@ -27,8 +28,9 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 		Use:   "serve",
 		Short: "Run the registry",
 		Long: heredoc.Doc(`
-			Run the registry: the Hex API under /api and the signed repository
-			under /repo. With no flags everything is kept under ./shipyard-data,
+			Run the registry: the Hex API under /api (with OAuth device-flow
+			login under /api/oauth), the signed repository under /repo, and the
+			website (sign-in, two-factor set-up, device approval) at /. With no flags everything is kept under ./shipyard-data,
 			created on first start with a new repository signing key.
 
 			Point rebar3 or mix at http://ADDR/repo with the repository name
@@ -44,7 +46,8 @@ func newServeCmd(stderr io.Writer) *cobra.Command {
 	fs.StringVar(&opts.addr, "addr", "127.0.0.1:4000", "address to listen on")
 	fs.StringVar(&opts.publicURL, "public-url", "", "the registry's external URL, used in links (default http://ADDR)")
 	fs.StringVar(&opts.repoName, "repo-name", "shipyard", "repository name inside signed files; clients must configure the same name")
-	fs.DurationVar(&opts.accessTokenTTL, "access-token-ttl", 30*time.Minute, "lifetime of OAuth access tokens (OAuth device-flow login is not served yet; API keys work today)")
+	fs.DurationVar(&opts.accessTokenTTL, "access-token-ttl", 30*time.Minute, "lifetime of OAuth access tokens; clients refresh them silently")
+	fs.BoolVar(&opts.noSignup, "no-signup", false, "close sign-up on the website (create accounts with `shipyard user add`)")
 	return cmd
 }
 
@@ -68,7 +71,10 @@ func serveRun(cmd *cobra.Command, opts *serveOptions, stderr io.Writer) error {
 	}
 	defer b.Close()
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	cfg := server.Config{Addr: opts.addr, PublicURL: opts.publicURL, RepoName: opts.repoName, Log: log}
+	cfg := server.Config{
+		Addr: opts.addr, PublicURL: opts.publicURL, RepoName: opts.repoName,
+		AccessTokenTTL: opts.accessTokenTTL, NoSignup: opts.noSignup, Log: log,
+	}
 	return server.Serve(ctx, cfg, b, func(base string) {
 		fmt.Fprintf(stderr, "shipyard %s serving %q at %s (API %s/api, repository %s/repo, data in %s)\n",
 			cli.Version(), opts.repoName, base, base, base, opts.storage.DataDir)
