@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
@@ -55,4 +56,21 @@ func (d nullMicroTime) Scan(src any) error {
 		*d.t = &t
 	}
 	return nil
+}
+
+// nullMicros stores a nullable time: NULL for nil.
+func nullMicros(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return micros(*t)
+}
+
+// useColumns are the values of the last_use_at, last_use_ip and
+// last_use_user_agent columns for a last use: all NULL for none.
+func useColumns(u *store.KeyUse) (at, ip, agent any) {
+	if u == nil {
+		return nil, nil, nil
+	}
+	return micros(u.At), u.IP, u.UserAgent
 }

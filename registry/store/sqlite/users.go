@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/store/internal/sqlstore"
@@ -45,4 +46,12 @@ func (t *tx) CreateUser(ctx context.Context, u *store.User) error {
 	}
 	u.CreatedAt, u.UpdatedAt = at, at
 	return nil
+}
+
+// SetPassword stores a new password hash; the account's UpdatedAt becomes
+// at (the current time when zero).
+func (t *tx) SetPassword(ctx context.Context, userID int64, hash string, at time.Time) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`,
+		hash, micros(sqlstore.OrNow(at)), userID)
+	return needRow(fmt.Sprintf("set the password of user %d", userID), res, err)
 }

@@ -42,6 +42,7 @@ var cases = joinCases(
 	txCases,
 	concurrencyCases,
 	timeCases,
+	authCases,
 )
 
 type testCase struct {

@@ -30,10 +30,18 @@ func (s Scanner) Key(row Row) (*store.Key, error) {
 	}
 	utc(&k.CreatedAt, &k.UpdatedAt)
 	k.RevokedAt = utcPtr(k.RevokedAt)
-	if lastUse != nil {
-		k.LastUse = &store.KeyUse{At: lastUse.UTC(), IP: deref(ip), UserAgent: deref(agent)}
-	}
+	k.LastUse = keyUse(lastUse, ip, agent)
 	return &k, nil
+}
+
+// keyUse reads the last_use_at, last_use_ip and last_use_user_agent
+// columns of keys, OAuth sessions and web sessions: nil when last_use_at
+// is NULL (never used); a NULL IP or user agent is "".
+func keyUse(at *time.Time, ip, agent *string) *store.KeyUse {
+	if at == nil {
+		return nil
+	}
+	return &store.KeyUse{At: at.UTC(), IP: deref(ip), UserAgent: deref(agent)}
 }
 
 // SortKeys puts keys oldest first, as Reader.Keys lists them: an UPDATE's
@@ -45,6 +53,14 @@ func SortKeys(keys []store.Key) {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
+}
+
+// derefID is *id, or 0 (no row) for NULL: the reverse of NullID.
+func derefID(id *int64) int64 {
+	if id == nil {
+		return 0
+	}
+	return *id
 }
 
 // deref is *s, or "" for NULL.

@@ -1,6 +1,10 @@
 package sqlstore
 
-import "time"
+import (
+	"time"
+
+	"github.com/hexship/ship/registry/store"
+)
 
 // Both schemas keep times to the microsecond (SQLite as an integer,
 // PostgreSQL as timestamptz) and the store hands them out in UTC.
@@ -19,6 +23,16 @@ func OrNow(t time.Time) time.Time {
 		return Now()
 	}
 	return Norm(t)
+}
+
+// NormPtr is Norm(*t), or nil for nil: a nullable time as the stores keep
+// it.
+func NormPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	n := Norm(*t)
+	return &n
 }
 
 // Times is how a dialect's driver reads a time column: the row scanners
@@ -46,4 +60,15 @@ func utcPtr(t *time.Time) *time.Time {
 	}
 	u := t.UTC()
 	return &u
+}
+
+// NormUse is a copy of u with its time as the stores keep it (the current
+// time when zero, as a touch records it), or nil for nil.
+func NormUse(u *store.KeyUse) *store.KeyUse {
+	if u == nil {
+		return nil
+	}
+	n := *u
+	n.At = OrNow(u.At)
+	return &n
 }

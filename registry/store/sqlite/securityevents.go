@@ -1,0 +1,42 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hexship/ship/registry/store"
+	"github.com/hexship/ship/registry/store/internal/sqlstore"
+)
+
+// SecurityEvents lists the user's newest events first, at most limit (none
+// when limit < 1).
+func (r reads) SecurityEvents(ctx context.Context, userID int64, limit int) ([]store.SecurityEvent, error) {
+	if limit < 1 {
+		return nil, nil
+	}
+	rows, err := r.q.QueryContext(ctx, `
+		SELECT `+sqlstore.SecurityEventColumns+` FROM security_events
+		WHERE user_id = ?
+		ORDER BY at DESC, id DESC
+		LIMIT ?`, userID, limit)
+	events, err := collect(rows, err, scan.SecurityEvent)
+	if err != nil {
+		return nil, fmt.Errorf("security events of user %d: %w", userID, err)
+	}
+	return events, nil
+}
+
+// AddSecurityEvent inserts e and sets e.ID; a zero At is the current time
+// (set in e).
+func (t *tx) AddSecurityEvent(ctx context.Context, e *store.SecurityEvent) error {
+	at := sqlstore.OrNow(e.At)
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO security_events (user_id, kind, detail, ip, user_agent, at)
+		VALUES (?, ?, ?, ?, ?, ?)
+		RETURNING id`, e.UserID, e.Kind, e.Detail, e.IP, e.UserAgent, micros(at)).Scan(&e.ID)
+	if err != nil {
+		return writeError(fmt.Sprintf("add a %q event for user %d", e.Kind, e.UserID), err)
+	}
+	e.At = at
+	return nil
+}
