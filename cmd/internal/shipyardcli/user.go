@@ -5,14 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/mail"
 	"strings"
 
 	"github.com/hexship/ship/cmd/internal/cli"
+	"github.com/hexship/ship/registry/account"
 	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/store"
 	"github.com/spf13/cobra"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func newUserCmd(stdout io.Writer) *cobra.Command {
@@ -48,19 +47,15 @@ func newUserAddCmd(stdout io.Writer) *cobra.Command {
 	return cmd
 }
 
-// minPassword is the shortest password accepted, as NIST 800-63B suggests
-// for passwords chosen by people.
-const minPassword = 8
-
 func userAddRun(cmd *cobra.Command, opts *userAddOptions, name string, stdout io.Writer) error {
-	if err := checkUsername(name); err != nil {
+	if err := account.CheckUsername(name); err != nil {
 		return cli.FlagErrorf("%v", err)
 	}
 	if opts.email == "" {
 		return cli.FlagErrorf("--email is required")
 	}
-	if addr, err := mail.ParseAddress(opts.email); err != nil || addr.Address != opts.email {
-		return cli.FlagErrorf("--email %q is not an email address", opts.email)
+	if err := account.CheckEmail(opts.email); err != nil {
+		return cli.FlagErrorf("--email %v", err)
 	}
 	user := &store.User{Username: name, Email: opts.email, FullName: opts.fullName}
 	if opts.passwordStdin {
@@ -68,11 +63,11 @@ func userAddRun(cmd *cobra.Command, opts *userAddOptions, name string, stdout io
 		if err != nil {
 			return err
 		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+		hash, err := account.HashPassword(password)
 		if err != nil {
 			return err
 		}
-		user.PasswordHash = string(hash)
+		user.PasswordHash = hash
 	}
 	b, err := server.Open(cmd.Context(), opts.storage.Storage)
 	if err != nil {
@@ -93,33 +88,19 @@ func userAddRun(cmd *cobra.Command, opts *userAddOptions, name string, stdout io
 	return nil
 }
 
-// readPassword reads one line (or everything up to EOF) from r.
+// readPassword reads one line (or everything up to EOF) from r and checks
+// it with the rules every account shares.
 func readPassword(r io.Reader) (string, error) {
 	line, err := bufio.NewReader(io.LimitReader(r, 4096)).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return "", fmt.Errorf("read password from standard input: %w", err)
 	}
 	password := strings.TrimRight(line, "\r\n")
-	if len([]rune(password)) < minPassword {
-		return "", fmt.Errorf("the password read from standard input is shorter than %d characters", minPassword)
-	}
-	if len(password) > 72 {
-		// bcrypt ignores everything past 72 bytes; refuse rather than
-		// silently weaken a long passphrase.
-		return "", errors.New("the password is longer than 72 bytes, which bcrypt cannot use in full")
+	switch err := account.CheckPassword(password); {
+	case errors.Is(err, account.ErrPasswordShort):
+		return "", fmt.Errorf("the password read from standard input is shorter than %d characters", account.MinPassword)
+	case err != nil:
+		return "", err
 	}
 	return password, nil
-}
-
-// checkUsername applies hex.pm's username rule.
-func checkUsername(name string) error {
-	if len(name) < 3 || len(name) > 40 {
-		return fmt.Errorf("username %q must be 3 to 40 characters", name)
-	}
-	for _, c := range name {
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return fmt.Errorf("username %q may contain only letters, digits, _, - and .", name)
-		}
-	}
-	return nil
 }
