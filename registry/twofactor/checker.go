@@ -22,13 +22,15 @@ var (
 	ErrThrottled = errors.New("too many failed two-factor authentication attempts")
 )
 
-// Failure limits of Checker, over a sliding window. A code is 6 digits, so
-// 10 guesses in 15 minutes give an attacker about a 1 in 33 000 chance a
-// window (each guess can hit one of three codes); an address gets more,
-// since several users may share it behind one NAT.
+// Failure limits of Checker, over a sliding window.
 var (
+	// UserLimit is per user, whatever the address: a code is 6 digits and
+	// each guess can hit one of three codes, so 10 guesses in 15 minutes
+	// leave an attacker about one chance in 33 000 per window.
 	UserLimit = throttle.Limit{Max: 10, Window: 15 * time.Minute}
-	IPLimit   = throttle.Limit{Max: 30, Window: 15 * time.Minute}
+	// IPLimit is per address (per /64 for IPv6), across users: higher,
+	// since several users may share an address behind one NAT.
+	IPLimit = throttle.Limit{Max: 30, Window: 15 * time.Minute}
 )
 
 // EnrollBy is the `by` that Enroll records for the code that proved the
