@@ -5,6 +5,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/store/internal/sqlstore"
 )
 
@@ -35,4 +36,13 @@ func collect[T any](rows pgx.Rows, err error, scan func(sqlstore.Row) (*T, error
 		}
 		return *v, nil
 	})
+}
+
+// useColumns are the values of the last_use_at, last_use_ip and
+// last_use_user_agent columns for a last use: all NULL for none.
+func useColumns(u *store.KeyUse) (at, ip, agent any) {
+	if u == nil {
+		return nil, nil, nil
+	}
+	return u.At, u.IP, u.UserAgent
 }

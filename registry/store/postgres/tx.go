@@ -99,12 +99,32 @@ func (r watchedRow) Scan(dest ...any) error {
 // scan, when not nil, reads the statement's one row (RETURNING). The error
 // is the statement's, for writeError.
 func (t *tx) guarded(ctx context.Context, scan func(pgx.Row) error, sql string, args ...any) error {
+	return t.guardedBatch(ctx, func(q *pgx.QueuedQuery) {
+		if scan != nil {
+			q.QueryRow(scan)
+		}
+	}, sql, args...)
+}
+
+// guardedExec is guarded for a statement without RETURNING whose count of
+// rows the caller needs (an UPDATE naming its row).
+func (t *tx) guardedExec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	var tag pgconn.CommandTag
+	err := t.guardedBatch(ctx, func(q *pgx.QueuedQuery) {
+		q.Exec(func(ct pgconn.CommandTag) error {
+			tag = ct
+			return nil
+		})
+	}, sql, args...)
+	return tag, err
+}
+
+// guardedBatch runs the statement between SAVEPOINT and RELEASE in one
+// batch; read says how its result is read.
+func (t *tx) guardedBatch(ctx context.Context, read func(*pgx.QueuedQuery), sql string, args ...any) error {
 	b := &pgx.Batch{}
 	b.Queue(`SAVEPOINT guarded`)
-	q := b.Queue(sql, args...)
-	if scan != nil {
-		q.QueryRow(scan)
-	}
+	read(b.Queue(sql, args...))
 	b.Queue(`RELEASE SAVEPOINT guarded`)
 	err := t.tx.SendBatch(ctx, b).Close()
 	if err == nil {
@@ -119,6 +139,30 @@ func (t *tx) guarded(ctx context.Context, scan func(pgx.Row) error, sql string, 
 			t.note(rbErr)
 			return fmt.Errorf("%w (and rolling back to the savepoint failed: %v)", err, rbErr)
 		}
+	}
+	return err
+}
+
+// savepoint runs fn, a write of several statements made through t.q,
+// inside a savepoint: when fn fails (a later statement breaks a
+// constraint after an earlier one changed rows) everything it did is
+// undone and the transaction goes on, as the store promises of a write
+// that fails with ErrConflict or ErrNotFound. It costs a round trip more
+// than the statements; a write of one statement uses guarded.
+func (t *tx) savepoint(ctx context.Context, fn func() error) error {
+	if _, err := t.q.Exec(ctx, `SAVEPOINT multi`); err != nil {
+		return err
+	}
+	err := fn()
+	if err == nil {
+		_, err = t.q.Exec(ctx, `RELEASE SAVEPOINT multi`)
+		return err
+	}
+	if t.conflict != nil {
+		return err // the transaction runs again anyway
+	}
+	if _, rbErr := t.q.Exec(ctx, `ROLLBACK TO SAVEPOINT multi; RELEASE SAVEPOINT multi`); rbErr != nil {
+		return fmt.Errorf("%w (and rolling back to the savepoint failed: %v)", err, rbErr)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -64,4 +65,12 @@ func (t *tx) CreateUser(ctx context.Context, u *store.User) error {
 	}
 	u.ID, u.CreatedAt, u.UpdatedAt = id, at, at
 	return nil
+}
+
+// SetPassword stores a new password hash; the account's UpdatedAt becomes
+// at (the current time when zero).
+func (t *tx) SetPassword(ctx context.Context, userID int64, hash string, at time.Time) error {
+	tag, err := t.guardedExec(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`,
+		hash, sqlstore.OrNow(at), userID)
+	return needRow(fmt.Sprintf("set the password of user %d", userID), tag, err)
 }

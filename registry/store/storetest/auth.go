@@ -15,6 +15,7 @@ var authCases = joinCases(
 	oauthTokenCases,
 	webSessionCases,
 	authLogCases,
+	authConcurrencyCases,
 	[]testCase{
 		{"SetPassword", testSetPassword},
 		{"PruneAuth", testPruneAuth},

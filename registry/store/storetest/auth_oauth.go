@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -295,24 +294,17 @@ func testOAuthTokenConcurrentRotate(t *testing.T, s store.Store) {
 	sess := newSession(t, s, alice.ID, t0, at(day))
 	tok := newToken(t, s, sess.ID, store.RefreshToken, "r1", 0)
 	var winners atomic.Int32
-	errs := make([]error, n)
-	start := make(chan struct{})
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Go(func() {
-			<-start
-			var ok bool
-			errs[i] = s.Update(ctx, func(tx store.Tx) (err error) {
-				ok, err = tx.RotateOAuthToken(ctx, tok.ID, at(time.Duration(i)*time.Second))
-				return err
-			})
-			if errs[i] == nil && ok {
-				winners.Add(1)
-			}
+	errs := race(n, func(i int) error {
+		var ok bool
+		err := s.Update(ctx, func(tx store.Tx) (err error) {
+			ok, err = tx.RotateOAuthToken(ctx, tok.ID, at(time.Duration(i)*time.Second))
+			return err
 		})
-	}
-	close(start)
-	wg.Wait()
+		if err == nil && ok {
+			winners.Add(1)
+		}
+		return err
+	})
 	for i, err := range errs {
 		if err != nil {
 			t.Errorf("goroutine %d: %v", i, err)

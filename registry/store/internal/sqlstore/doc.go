@@ -4,8 +4,9 @@
 // schema's migration files are named, ordered and checked against what a
 // database has applied; how list columns are encoded as JSON; how a
 // SearchPackages request becomes an ORDER BY, a page and a LIKE pattern;
-// and how a row of the user, key, package, release and owner queries
-// becomes a store value.
+// how a row of the user, key, package, release and owner queries, and of
+// the sign-in, 2FA and OAuth tables, becomes a store value; and how long
+// PruneAuth keeps what has ended.
 //
 // Each dialect keeps its SQL text, its transactions, its error mapping and
 // the way its driver reads a time column, which it hands to the row
