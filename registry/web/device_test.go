@@ -14,6 +14,7 @@ import (
 )
 
 func TestDevicePageNeedsSignInAndComesBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	dev := e.startDevice("api:read")
@@ -30,6 +31,7 @@ func TestDevicePageNeedsSignInAndComesBack(t *testing.T) {
 }
 
 func TestDeviceCodeNormalisedFromAnyCaseAndHyphen(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -49,6 +51,7 @@ func TestDeviceCodeNormalisedFromAnyCaseAndHyphen(t *testing.T) {
 }
 
 func TestDeviceCodeErrorsInWords(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -71,6 +74,7 @@ func TestDeviceCodeErrorsInWords(t *testing.T) {
 }
 
 func TestDeviceCodeGuessesAreThrottled(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	e.addUser("bob")
@@ -103,6 +107,7 @@ func TestDeviceCodeGuessesAreThrottled(t *testing.T) {
 }
 
 func TestDeviceCodeGuessesAreThrottledPerAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("carol")
 	ctx := context.Background()
@@ -134,6 +139,7 @@ func checkbox(t *testing.T, p *reply, scope string) map[string]string {
 func has(a map[string]string, attr string) bool { _, ok := a[attr]; return ok }
 
 func TestDeviceWriteScopeDisabledWithout2FA(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -178,6 +184,7 @@ func TestDeviceWriteScopeDisabledWithout2FA(t *testing.T) {
 }
 
 func TestDeviceApprovalShowsTheRequestAndIssuesTokens(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -213,6 +220,7 @@ func TestDeviceApprovalShowsTheRequestAndIssuesTokens(t *testing.T) {
 }
 
 func TestDeviceDenial(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -238,6 +246,7 @@ func TestDeviceDenial(t *testing.T) {
 }
 
 func TestDeviceApprovalNeedsSudo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()

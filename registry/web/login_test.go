@@ -12,6 +12,7 @@ import (
 )
 
 func TestSignupSignsInAtOnceThenLogoutAndLoginAgain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	wantRedirect(t, b.signup("alice"), "/dashboard")
@@ -37,6 +38,7 @@ func TestSignupSignsInAtOnceThenLogoutAndLoginAgain(t *testing.T) {
 }
 
 func TestSignupAppliesAccountRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("taken")
 	b := e.browser()
@@ -64,6 +66,7 @@ func TestSignupAppliesAccountRules(t *testing.T) {
 }
 
 func TestSignupClosedSaysSo(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(s *Site) { s.SignupOpen = false })
 	b := e.browser()
 	wantText(t, b.get("/signup"), http.StatusNotFound, "Sign-up is closed")
@@ -83,6 +86,7 @@ func TestSignupClosedSaysSo(t *testing.T) {
 }
 
 func TestLoginWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	// An account made by `shipyard user add` without a password.
@@ -117,6 +121,7 @@ func alertOf(p *reply) string {
 }
 
 func TestLoginThrottlePerAccount(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	e.addUser("bob")
@@ -135,6 +140,7 @@ func TestLoginThrottlePerAccount(t *testing.T) {
 }
 
 func TestLoginThrottleForUnknownNamesLooksTheSame(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	b := e.browser()
 	for i := 0; i < LoginAccountLimit.Max; i++ {
@@ -144,6 +150,7 @@ func TestLoginThrottleForUnknownNamesLooksTheSame(t *testing.T) {
 }
 
 func TestLoginThrottlePerAddress(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("bob")
 	// Failures from this address under many names (as a sign-in would
@@ -164,6 +171,7 @@ func TestLoginThrottlePerAddress(t *testing.T) {
 }
 
 func TestLoginReturnsOnlyToLocalPaths(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	for ret, want := range map[string]string{
@@ -181,6 +189,7 @@ func TestLoginReturnsOnlyToLocalPaths(t *testing.T) {
 }
 
 func TestSessionCookieIsHashedInTheStoreAndExpires(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -211,6 +220,7 @@ func TestSessionCookieIsHashedInTheStoreAndExpires(t *testing.T) {
 }
 
 func TestSecureCookiesBehindHTTPS(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, func(s *Site) { s.PublicURL = "https://registry.test" })
 	e.addUser("alice")
 	p := e.browser().login("alice", testPassword)
@@ -226,6 +236,7 @@ func TestSecureCookiesBehindHTTPS(t *testing.T) {
 }
 
 func TestEveryPageSendsSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	anon, signed := e.browser(), e.browser()
@@ -268,6 +279,7 @@ func TestEveryPageSendsSecurityHeaders(t *testing.T) {
 
 // Every input a person fills in has a label.
 func TestEveryInputHasALabel(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()

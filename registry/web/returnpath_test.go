@@ -7,6 +7,7 @@ import (
 )
 
 func TestSafeReturnKeepsOnlyLocalPaths(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/dashboard":                    "/dashboard",
 		"/oauth/device?user_code=AB-CD": "/oauth/device?user_code=AB-CD",

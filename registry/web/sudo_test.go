@@ -15,6 +15,7 @@ import (
 )
 
 func TestCSRFRefusalWithoutToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -29,6 +30,7 @@ func TestCSRFRefusalWithoutToken(t *testing.T) {
 }
 
 func TestCSRFRefusalOfAnotherSessionsToken(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	e.addUser("mallory")
@@ -52,6 +54,7 @@ func TestCSRFRefusalOfAnotherSessionsToken(t *testing.T) {
 }
 
 func TestCSRFRefusalOfCrossSiteRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -72,6 +75,7 @@ func TestCSRFRefusalOfCrossSiteRequests(t *testing.T) {
 }
 
 func TestSudoExpiryRedirectsToSudoAndBack(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -94,6 +98,7 @@ func TestSudoExpiryRedirectsToSudoAndBack(t *testing.T) {
 }
 
 func TestSudoWithTOTPOrRecoveryCode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -126,6 +131,7 @@ func pathOfLink(t *testing.T, p *reply, prefix string) string {
 }
 
 func TestDisablingTOTPNeedsSudoWithin30Seconds(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	laptop, phone := e.browser(), e.browser()
@@ -169,6 +175,7 @@ func TestDisablingTOTPNeedsSudoWithin30Seconds(t *testing.T) {
 }
 
 func TestDisablingTOTPAfter30SecondsAsksAgain(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -186,6 +193,7 @@ func TestDisablingTOTPAfter30SecondsAsksAgain(t *testing.T) {
 }
 
 func TestExpiredSudoKeepsPostedFieldsThroughTheDetour(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -235,6 +243,7 @@ func TestExpiredSudoKeepsPostedFieldsThroughTheDetour(t *testing.T) {
 
 // The recovery variant of the sudo form carries the fields too.
 func TestExpiredSudoKeepsFieldsWhenSwitchingToARecoveryCode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestLoginWithTOTPCode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -40,6 +41,7 @@ func TestLoginWithTOTPCode(t *testing.T) {
 }
 
 func TestLoginWithTOTPReturnsToTheDevicePage(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	b := e.browser()
@@ -55,6 +57,7 @@ func TestLoginWithTOTPReturnsToTheDevicePage(t *testing.T) {
 }
 
 func TestLoginWithRecoveryCodeWorksOnce(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -83,6 +86,7 @@ func TestLoginWithRecoveryCodeWorksOnce(t *testing.T) {
 }
 
 func TestTOTPEnrolmentKeepsTheSecretSealed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	aliceUser := e.addUser("alice")
 	e.addUser("bob")
@@ -147,6 +151,7 @@ func withValues(f *form, set map[string]string) map[string][]string {
 }
 
 func TestEnablingTOTPSignsOutOtherBrowsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	laptop, phone := e.browser(), e.browser()
@@ -158,6 +163,7 @@ func TestEnablingTOTPSignsOutOtherBrowsers(t *testing.T) {
 }
 
 func TestRegeneratedRecoveryCodesReplaceTheOldOnes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	alice := e.addUser("alice")
 	b := e.browser()
@@ -182,6 +188,7 @@ func TestRegeneratedRecoveryCodesReplaceTheOldOnes(t *testing.T) {
 }
 
 func TestPasswordChangeSignsOutOtherBrowsers(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	e.addUser("alice")
 	laptop, phone := e.browser(), e.browser()
