@@ -228,4 +228,4 @@ func (s *Site) authorize(w http.ResponseWriter, r *http.Request) {
 
 // errNoAction: the approval form came back with neither button. Its
 // words are shown on the page, like oauth's approval errors.
-var errNoAction = errors.New("Choose Authorize or Deny.") //nolint:staticcheck // a sentence for the page
+var errNoAction = errors.New("Choose Authorize or Deny.")

@@ -304,3 +304,40 @@ func TestEveryInputHasALabel(t *testing.T) {
 		}
 	}
 }
+
+func TestSignupThrottlePerAddress(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	for i := 0; i < SignupIPLimit.Max-1; i++ {
+		if err := e.site.Throttle.Fail(ctx, signupIPKey("127.0.0.1")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.browser().signup("last")
+	b := e.browser()
+	p := b.submit(b.get("/signup"), "/signup", map[string]string{
+		"username": "onetoomany", "email": "onetoomany@example.com", "password": testPassword,
+	})
+	wantText(t, p, http.StatusTooManyRequests, "Too many accounts were created from your address.")
+	if _, err := e.store.UserByName(ctx, "onetoomany"); err == nil {
+		t.Error("the account was created")
+	}
+}
+
+func TestPendingSecondFactorExpires(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.addUser("alice")
+	b := e.browser()
+	b.mustLogin("alice")
+	secret, _ := b.enableTOTP()
+	b.submit(b.get("/dashboard"), "/logout", nil)
+	wantRedirect(t, b.login("alice", testPassword), "/login/2fa")
+	form := b.get("/login/2fa")
+	e.clock.Advance(PendingTTL)
+	// The form's token died with the session; reloading starts over.
+	wantText(t, b.submit(form, "/login/2fa", map[string]string{"code": e.code(secret)}), http.StatusForbidden, "This form has expired")
+	wantRedirect(t, b.get("/login/2fa"), "/login")
+	wantRedirect(t, b.get("/dashboard"), "/login?return=%2Fdashboard")
+}

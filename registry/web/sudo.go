@@ -111,7 +111,7 @@ func formFields(form url.Values) []field {
 func carried(form url.Values) []field {
 	var out []field
 	for _, f := range formFields(form) {
-		if name, ok := strings.CutPrefix(f.Name, carryPrefix); ok {
+		if name, ok := strings.CutPrefix(f.Name, carryPrefix); ok && name != csrfField {
 			out = append(out, field{Name: name, Value: f.Value})
 		}
 	}
