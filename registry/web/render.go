@@ -30,7 +30,34 @@ var funcs = template.FuncMap{
 	"datetime": func(t time.Time) string {
 		return t.UTC().Format("2 January 2006, 15:04 MST")
 	},
-	"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"iso":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"eventName": eventName,
+}
+
+// eventNames say in words what the security log's kinds mean.
+var eventNames = map[string]string{
+	"signup":                     "Account created",
+	"login":                      "Signed in",
+	"login_failed":               "Failed sign-in",
+	"logout":                     "Signed out",
+	"sudo":                       "Confirmed identity",
+	"sudo_failed":                "Failed identity confirmation",
+	"totp_enabled":               "Two-factor authentication on",
+	"totp_disabled":              "Two-factor authentication off",
+	"recovery_codes_regenerated": "New recovery codes",
+	"recovery_code_used":         "Recovery code used",
+	"password_changed":           "Password changed",
+	"device_approved":            "Device authorized",
+	"device_denied":              "Device denied",
+}
+
+// eventName is a security log kind in words; a kind this site does not
+// know (written by another part of the registry) is shown as it is.
+func eventName(kind string) string {
+	if n, ok := eventNames[kind]; ok {
+		return n
+	}
+	return kind
 }
 
 func parsePages() map[string]*template.Template {
