@@ -198,14 +198,15 @@ func (s *Site) authorize(w http.ResponseWriter, r *http.Request) {
 		s.showDevice(w, r, http.StatusBadRequest, typed, err.Error())
 		return
 	case errors.Is(err, oauth.ErrWriteNeeds2FA), errors.Is(err, oauth.ErrBadScopes), errors.Is(err, errNoAction):
-		p, perr := s.Devices.PendingDevice(ctx, typed)
-		if isCodeError(perr) {
-			// Gone meanwhile (expired, or handled in another tab).
-			s.showDevice(w, r, http.StatusBadRequest, typed, perr.Error())
-			return
-		}
+		// Show the choice again. Without a button pressed the code was not
+		// looked at yet, so this lookup counts a wrong one like any other.
+		p, status, problem, perr := s.pendingDevice(r, typed)
 		if perr != nil {
 			s.serverError(w, r, perr)
+			return
+		}
+		if p == nil {
+			s.showDevice(w, r, status, typed, problem)
 			return
 		}
 		s.showAuthorize(w, r, http.StatusBadRequest, p, selected, err.Error())

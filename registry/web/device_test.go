@@ -106,6 +106,28 @@ func TestDeviceCodeGuessesAreThrottled(t *testing.T) {
 		"/oauth/device/authorize?user_code="+fresh.UserCode)
 }
 
+// Posting the approval form with made-up codes, whichever button (or
+// none), counts the same as typing them on the code page.
+func TestDeviceCodeGuessesThroughTheApprovalFormAreThrottled(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.addUser("alice")
+	b := e.browser()
+	b.mustLogin("alice")
+	dev := e.startDevice("api:read")
+	f := b.get("/oauth/device/authorize?user_code=" + dev.UserCode).form(t, "/oauth/device/authorize")
+	actions := []string{"authorize", "deny", "maybe", ""}
+	for i := 0; i < DeviceUserLimit.Max; i++ {
+		guess := withValues(f, map[string]string{"user_code": "BCDFGHJ" + string("23456789BC"[i]), "action": actions[i%len(actions)]})
+		wantText(t, b.post("/oauth/device/authorize", guess), http.StatusBadRequest, "Invalid verification code")
+	}
+	wantText(t, b.post("/oauth/device/authorize", withValues(f, map[string]string{"action": "authorize"})), http.StatusTooManyRequests,
+		"Too many verification attempts.")
+	if d := e.deviceCode(dev.UserCode); d.Status != store.DevicePending {
+		t.Errorf("device %s while throttled", d.Status)
+	}
+}
+
 func TestDeviceCodeGuessesAreThrottledPerAddress(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
