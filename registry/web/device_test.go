@@ -115,7 +115,7 @@ func TestDeviceCodeGuessesThroughTheApprovalFormAreThrottled(t *testing.T) {
 	b := e.browser()
 	b.mustLogin("alice")
 	dev := e.startDevice("api:read")
-	f := b.get("/oauth/device/authorize?user_code=" + dev.UserCode).form(t, "/oauth/device/authorize")
+	f := b.get("/oauth/device/authorize?user_code="+dev.UserCode).form(t, "/oauth/device/authorize")
 	actions := []string{"authorize", "deny", "maybe", ""}
 	for i := 0; i < DeviceUserLimit.Max; i++ {
 		guess := withValues(f, map[string]string{"user_code": "BCDFGHJ" + string("23456789BC"[i]), "action": actions[i%len(actions)]})
