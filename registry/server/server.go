@@ -17,6 +17,7 @@ import (
 	"github.com/hexship/ship/registry/repo"
 	"github.com/hexship/ship/registry/throttle"
 	"github.com/hexship/ship/registry/twofactor"
+	"github.com/hexship/ship/registry/web"
 )
 
 // Config is how shipyard serves.
@@ -81,9 +82,22 @@ func build(cfg Config, b *Backends) *app {
 		Now:       cfg.Now,
 		Log:       log,
 	}
+	site := &web.Site{
+		Store:      b.Store,
+		TwoFactor:  otp,
+		Sealer:     sealer,
+		Throttle:   limits,
+		Devices:    oa,
+		Secret:     b.Secret,
+		PublicURL:  publicURL,
+		SignupOpen: !cfg.NoSignup,
+		Now:        cfg.Now,
+		Log:        log,
+	}
 	mux := http.NewServeMux()
 	api.Register(mux)
 	mux.Handle("/repo/", rp.Handler("/repo", log))
+	site.Register(mux)
 	return &app{handler: recoverPanics(logRequests(mux, log), log), oauth: oa}
 }
 
