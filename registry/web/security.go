@@ -280,6 +280,11 @@ func (s *Site) passwordChange(w http.ResponseWriter, r *http.Request) {
 		if err := tx.DeleteWebSessions(ctx, v.user.ID, v.session.ID); err != nil {
 			return err
 		}
+		// A new password is what a person does after a suspected
+		// compromise: device logins made with the old one go too.
+		if _, err := tx.RevokeOAuthSessions(ctx, v.user.ID, s.now()); err != nil {
+			return err
+		}
 		return s.event(ctx, tx, r, v.user.ID, "password_changed", "")
 	})
 	if err != nil {

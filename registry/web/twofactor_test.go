@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hexship/ship/registry/oauth"
+	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/twofactor"
 )
 
@@ -187,10 +189,15 @@ func TestRegeneratedRecoveryCodesReplaceTheOldOnes(t *testing.T) {
 	}
 }
 
-func TestPasswordChangeSignsOutOtherBrowsers(t *testing.T) {
+func TestPasswordChangeSignsOutOtherBrowsersAndDevices(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.addUser("alice")
+	alice := e.addUser("alice")
+	ctx := context.Background()
+	device := &store.OAuthSession{UserID: alice.ID, ClientID: oauth.ShipClientID, Name: "laptop", Scopes: []string{oauth.ScopeRead}, ExpiresAt: e.clock.Now().Add(oauth.SessionTTL)}
+	if err := e.store.Update(ctx, func(tx store.Tx) error { return tx.CreateOAuthSession(ctx, device) }); err != nil {
+		t.Fatal(err)
+	}
 	laptop, phone := e.browser(), e.browser()
 	laptop.mustLogin("alice")
 	phone.mustLogin("alice")
@@ -205,4 +212,7 @@ func TestPasswordChangeSignsOutOtherBrowsers(t *testing.T) {
 	wantRedirect(t, phone.get("/dashboard"), "/login?return=%2Fdashboard")
 	wantText(t, phone.login("alice", testPassword), http.StatusUnauthorized, msgBadLogin)
 	wantRedirect(t, phone.login("alice", "a new passphrase"), "/dashboard")
+	if live, err := e.store.OAuthSessions(ctx, alice.ID, e.clock.Now()); err != nil || len(live) != 0 {
+		t.Errorf("device logins after a password change: %v (%v)", live, err)
+	}
 }
