@@ -13,10 +13,10 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/blob"
 	"github.com/hexship/ship/registry/etf"
@@ -42,24 +42,6 @@ const (
 // Config.Now shows.
 var start = time.Date(2030, time.March, 14, 15, 9, 26, 0, time.UTC)
 
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // testRegistry is a shipyard over a real SQLite file and blob directory in
 // a temporary directory, served on a loopback port.
 type testRegistry struct {
@@ -67,7 +49,7 @@ type testRegistry struct {
 	url     string // base URL, no trailing slash
 	dataDir string
 	b       *server.Backends
-	clock   *clock
+	clock   *testclock.Clock
 	pub     []byte // the repository's public key, PEM
 }
 
@@ -89,7 +71,7 @@ func newRegistryAt(t testing.TB, dataDir string, wrap func(blob.Store) blob.Stor
 	if wrap != nil {
 		b.Blobs = wrap(b.Blobs)
 	}
-	c := &clock{now: start}
+	c := testclock.New(start)
 	srv := httptest.NewUnstartedServer(nil)
 	url := "http://" + srv.Listener.Addr().String()
 	srv.Config.Handler = server.Handler(server.Config{RepoName: repoName, PublicURL: url, Now: c.Now}, b)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/hexship/ship/internal/browsertest"
+	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/twofactor"
@@ -34,7 +35,7 @@ import (
 type site struct {
 	t     *testing.T
 	url   string
-	clock *fakeClock
+	clock *testclock.Clock
 }
 
 func newSite(t *testing.T) *site {
@@ -44,7 +45,7 @@ func newSite(t *testing.T) *site {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { b.Close() })
-	clock := &fakeClock{now: time.Now().UTC()}
+	clock := testclock.New(time.Now().UTC())
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
 	srv.Config.Handler = server.Handler(server.Config{RepoName: repoName, PublicURL: base, Now: clock.Now}, b)

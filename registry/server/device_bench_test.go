@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/server"
 )
@@ -42,7 +43,7 @@ func BenchmarkDevicePolling(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer bk.Close()
-	clock := &fakeClock{now: time.Now().UTC()}
+	clock := testclock.New(time.Now().UTC())
 	srv := httptest.NewServer(server.Handler(server.Config{RepoName: repoName, Now: clock.Now}, bk))
 	defer srv.Close()
 
@@ -113,22 +114,4 @@ func BenchmarkDevicePolling(b *testing.B) {
 	b.ReportMetric(polls.Seconds()/oauth.PollInterval.Seconds(), "cores")
 	b.ReportMetric(float64(baseline)/float64(time.Millisecond), "baseline-cpu-ms/round")
 	b.ReportMetric(float64(polls)/float64(baseline), "x-baseline")
-}
-
-// fakeClock is a clock the benchmark moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
 }

@@ -10,32 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/store/sqlite"
 	"github.com/hexship/ship/registry/throttle"
 )
 
-// clock is a settable time shared by the Checker and its Throttle.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	c     *Checker
-	clock *clock
+	clock *testclock.Clock
 	st    store.Store
 }
 
@@ -46,7 +29,7 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &clock{t: time.Date(2026, 5, 1, 12, 0, 10, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 5, 1, 12, 0, 10, 0, time.UTC))
 	return &fixture{
 		c: &Checker{
 			Store:    st,
@@ -88,7 +71,7 @@ func (f *fixture) enrolled(t *testing.T, name string) (int64, string, []string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.clock.Add(5 * Period)
+	f.clock.Advance(5 * Period)
 	return id, secret, rec
 }
 
@@ -124,7 +107,7 @@ func TestVerifyReplay(t *testing.T) {
 	wantErr(t, "another session", f.c.Verify(ctx, id, now, "oauth:2", "192.0.2.1"), ErrInvalid)
 	wantErr(t, "the website", f.c.Verify(ctx, id, now, "web:1", "192.0.2.1"), ErrInvalid)
 
-	f.clock.Add(Period)
+	f.clock.Advance(Period)
 	next := f.code(t, secret, 0)
 	wantErr(t, "next step, another session", f.c.Verify(ctx, id, next, "oauth:2", "192.0.2.1"), nil)
 	// The code of the step before is still within the drift window, but a
@@ -276,7 +259,7 @@ func TestThrottleUser(t *testing.T) {
 	other, otherSecret, _ := f.enrolled(t, "bob")
 	wantErr(t, "another user", f.c.Verify(ctx, other, f.code(t, otherSecret, 0), "oauth:2", "198.51.100.1"), nil)
 
-	f.clock.Add(UserLimit.Window)
+	f.clock.Advance(UserLimit.Window)
 	wantErr(t, "right code after the window", f.c.Verify(ctx, id, f.code(t, secret, 0), "oauth:1", "198.51.100.1"), nil)
 	if n, _ := f.st.RecoveryCodesLeft(ctx, id); n != 10 {
 		t.Fatalf("the refused recovery code was used up: %d left", n)
@@ -286,7 +269,7 @@ func TestThrottleUser(t *testing.T) {
 	for i := range UserLimit.Max - 1 {
 		wantErr(t, fmt.Sprintf("wrong code %d after success", i+1), f.c.Verify(ctx, id, wrong, "oauth:1", "203.0.113.1"), ErrInvalid)
 	}
-	f.clock.Add(Period)
+	f.clock.Advance(Period)
 	wantErr(t, "right code after Max-1 failures", f.c.Verify(ctx, id, f.code(t, secret, 0), "oauth:1", "203.0.113.1"), nil)
 }
 

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/store"
@@ -26,30 +27,12 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// clock is a fake time that tests move.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a website over a real SQLite store, served on loopback.
 type env struct {
 	t      *testing.T
 	site   *Site
 	store  store.Store
-	clock  *clock
+	clock  *testclock.Clock
 	oauth  *oauth.Service
 	server *httptest.Server
 }
@@ -85,7 +68,7 @@ func newEnv(t *testing.T, configure ...func(*Site)) *env {
 	}
 	t.Cleanup(func() { st.Close() })
 	secret := bytes.Repeat([]byte("s3cret!!"), 4)
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	limits := &throttle.Throttle{Store: st, Now: clk.Now}
 	sealer, err := twofactor.NewSealer(secret)
 	if err != nil {
