@@ -171,7 +171,7 @@ func (s *keyringStore) deleteChunks(registry string, from, known int) error {
 
 // get reads one entry, bounded by the timeout.
 func (s *keyringStore) get(user string) (string, error) {
-	if err := precheck(); err != nil {
+	if err := s.backend.available(); err != nil {
 		return "", err
 	}
 	v, err := bounded(s.timeout, s.after, func() (string, error) { return s.backend.Get(service, user) })
@@ -182,7 +182,7 @@ func (s *keyringStore) get(user string) (string, error) {
 // still complete later (go-keyring cannot cancel it), so the entry is read
 // back before the write is reported as failed.
 func (s *keyringStore) set(user, value string) error {
-	if err := precheck(); err != nil {
+	if err := s.backend.available(); err != nil {
 		return err
 	}
 	_, err := bounded(s.timeout, s.after, func() (struct{}, error) {
@@ -198,7 +198,7 @@ func (s *keyringStore) set(user, value string) error {
 
 // delete removes one entry, bounded by the timeout.
 func (s *keyringStore) delete(user string) error {
-	if err := precheck(); err != nil {
+	if err := s.backend.available(); err != nil {
 		return err
 	}
 	_, err := bounded(s.timeout, s.after, func() (struct{}, error) {

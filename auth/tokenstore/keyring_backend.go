@@ -13,6 +13,9 @@ type backend interface {
 	Set(service, user, value string) error
 	Get(service, user string) (string, error)
 	Delete(service, user string) error
+	// available finds out, without calling the keyring, that it cannot be
+	// reached (nil when it may be).
+	available() error
 }
 
 // systemKeyring is go-keyring itself: the platform's keyring.
@@ -29,6 +32,8 @@ func (systemKeyring) Get(service, user string) (string, error) {
 func (systemKeyring) Delete(service, user string) error {
 	return keyring.Delete(service, user)
 }
+
+func (systemKeyring) available() error { return precheck() }
 
 // errTimeout is the cause of an ErrUnavailable raised because a keyring call
 // did not answer in time.

@@ -26,7 +26,7 @@ func probe(b backend, timeout time.Duration, after func(time.Duration) <-chan ti
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	if err := precheck(); err != nil {
+	if err := b.available(); err != nil {
 		return err
 	}
 	value := rand.Text()
