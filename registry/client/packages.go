@@ -10,23 +10,26 @@ import (
 // Package is what GET /api/packages/NAME says of a package, reduced to
 // what ship shows or decides on.
 type Package struct {
-	Name                string `json:"name"`
-	Repository          string `json:"repository"`
-	URL                 string `json:"url"`
-	HTMLURL             string `json:"html_url"`
-	DocsHTMLURL         string `json:"docs_html_url"`
-	LatestVersion       string `json:"latest_version"`
-	LatestStableVersion string `json:"latest_stable_version"`
-	Meta                struct {
-		Description string            `json:"description"`
-		Licenses    []string          `json:"licenses"`
-		Links       map[string]string `json:"links"`
-	} `json:"meta"`
+	Name                string      `json:"name"`
+	Repository          string      `json:"repository"`
+	URL                 string      `json:"url"`
+	HTMLURL             string      `json:"html_url"`
+	DocsHTMLURL         string      `json:"docs_html_url"`
+	LatestVersion       string      `json:"latest_version"`
+	LatestStableVersion string      `json:"latest_stable_version"`
+	Meta                PackageMeta `json:"meta"`
 	// Releases, newest first as hex.pm lists them.
 	Releases []Release `json:"releases"`
 	// Owners when the server lists them (hex.pm and shipyard do); their
 	// Level is not part of this view: Owners has it.
 	Owners []Owner `json:"owners"`
+}
+
+// PackageMeta is the description a package's newest release gave it.
+type PackageMeta struct {
+	Description string            `json:"description"`
+	Licenses    []string          `json:"licenses"`
+	Links       map[string]string `json:"links"` // name → URL
 }
 
 // Release is one release in a package's list.

@@ -50,7 +50,8 @@ var errUploadOver = errors.New("the upload was already answered")
 // credential or the package answers before any byte of body is read. body
 // is read once and not buffered: to try again (with a code, or a
 // refreshed token), call Publish with a fresh reader. Publish does not
-// close body, and reads nothing of it once it has returned. progress, when
+// close body, and reads nothing of it once it has returned (so a Read
+// that blocks, on a pipe say, holds up its return). progress, when
 // not nil, is called with the bytes sent so far as the body is read; it is
 // never called after Publish returns.
 func (c *Client) Publish(ctx context.Context, body io.Reader, size int64, replace bool, otp string, progress func(sent int64)) (*PublishResult, error) {
