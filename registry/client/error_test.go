@@ -248,7 +248,7 @@ func TestPublishRequest(t *testing.T) {
 		`"docs_html_url":null,"retirement":null,"requirements":{},"meta":{"app":"my_pkg","build_tools":["mix"],"elixir":"~> 1.15"}}`
 	s := serve(t, answer{201, jsonType(), release})
 	tar := []byte("not really a tarball, the server does not look")
-	res, err := s.client().Publish(context.Background(), bytes.NewReader(tar), int64(len(tar)), true, "654321", nil)
+	res, err := s.client().Publish(context.Background(), "", bytes.NewReader(tar), int64(len(tar)), true, "654321", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,7 +273,7 @@ func TestPublishRequest(t *testing.T) {
 
 	// A server whose view names the package only in the Location header.
 	s = serve(t, answer{201, map[string][]string{"Location": {"/api/packages/other%20name/releases/2.0.0"}}, `{"version":"2.0.0","checksum":"cd"}`})
-	res, err = s.client().Publish(context.Background(), bytes.NewReader(tar), int64(len(tar)), false, "", nil)
+	res, err = s.client().Publish(context.Background(), "", bytes.NewReader(tar), int64(len(tar)), false, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestWritesNotRedirected(t *testing.T) {
 	c := s.client()
 	c.HTTP = nil // the default client's redirect rule
 	tar := []byte("tarball")
-	_, err := c.Publish(context.Background(), bytes.NewReader(tar), int64(len(tar)), false, "123456", nil)
+	_, err := c.Publish(context.Background(), "", bytes.NewReader(tar), int64(len(tar)), false, "123456", nil)
 	wantRefusal(t, err, 307, "the server answered HTTP 307 Temporary Redirect redirecting to "+elsewhere.srv.URL+
 		"/api/publish; if that is the registry, use it as the API URL")
 	if q := elsewhere.request(); q.method != "" {

@@ -228,7 +228,7 @@ func build(t *testing.T, meta tarball.Metadata) ([]byte, tarball.Result) {
 
 // publish uploads tar with c and returns the result.
 func publish(c *client.Client, tar []byte, replace bool, otp string) (*client.PublishResult, error) {
-	return c.Publish(context.Background(), bytes.NewReader(tar), int64(len(tar)), replace, otp, nil)
+	return c.Publish(context.Background(), "", bytes.NewReader(tar), int64(len(tar)), replace, otp, nil)
 }
 
 // mustPublish publishes a new release of name with c.

@@ -41,8 +41,10 @@ type releaseView struct {
 // has returned.
 var errUploadOver = errors.New("the upload was already answered")
 
-// Publish uploads a package tarball of size bytes read from body (POST
-// /api/publish?replace=...). replace allows replacing an existing release
+// Publish uploads a package tarball of size bytes read from body: POST
+// /api/packages/NAME/releases?replace=... when name is given (the
+// registry then refuses a non-owner before the upload), else POST
+// /api/publish?replace=.... replace allows replacing an existing release
 // (within the registry's time limit); otp is the two-factor code, when the
 // server asks for one (see IsOTPRequired).
 //
@@ -54,16 +56,26 @@ var errUploadOver = errors.New("the upload was already answered")
 // that blocks, on a pipe say, holds up its return). progress, when
 // not nil, is called with the bytes sent so far as the body is read; it is
 // never called after Publish returns.
-func (c *Client) Publish(ctx context.Context, body io.Reader, size int64, replace bool, otp string, progress func(sent int64)) (*PublishResult, error) {
+func (c *Client) Publish(ctx context.Context, name string, body io.Reader, size int64, replace bool, otp string, progress func(sent int64)) (*PublishResult, error) {
 	if body == nil || size <= 0 {
 		return nil, errors.New("publish: no tarball to upload")
+	}
+	// Naming the package lets the registry check ownership before the
+	// tarball is sent; hex_core does the same.
+	path := "/publish"
+	if name != "" {
+		p, err := segment("package name", name)
+		if err != nil {
+			return nil, err
+		}
+		path = "/packages/" + p + "/releases"
 	}
 	up := &upload{r: body, progress: progress}
 	defer up.stop()
 	var view releaseView
 	resp, err := c.call(ctx, request{
 		method:      http.MethodPost,
-		path:        "/publish?replace=" + strconv.FormatBool(replace),
+		path:        path + "?replace=" + strconv.FormatBool(replace),
 		otp:         otp,
 		body:        up,
 		size:        size,

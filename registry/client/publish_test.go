@@ -21,7 +21,7 @@ func TestPublish(t *testing.T) {
 
 	var mu sync.Mutex
 	var seen []int64
-	res, err := c.Publish(context.Background(), bytes.NewReader(tar), int64(len(tar)), false, "", func(sent int64) {
+	res, err := c.Publish(context.Background(), "rocket", bytes.NewReader(tar), int64(len(tar)), false, "", func(sent int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		seen = append(seen, sent)
@@ -166,7 +166,7 @@ func TestRefusedUploadSendsNoBody(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			body := &countingReader{r: bytes.NewReader(tar)}
 			var progressed bool
-			_, err := r.client(tt.auth).Publish(context.Background(), body, int64(len(tar)), false, "", func(int64) { progressed = true })
+			_, err := r.client(tt.auth).Publish(context.Background(), "rocket", body, int64(len(tar)), false, "", func(int64) { progressed = true })
 			wantRefusal(t, err, tt.status, tt.want)
 			wantNoSecret(t, err, tt.auth)
 			if n := body.read(); n != 0 || progressed {
@@ -175,11 +175,18 @@ func TestRefusedUploadSendsNoBody(t *testing.T) {
 		})
 	}
 
-	// Not an owner: refused once the name is known, which on
-	// POST /api/publish is after the upload; the message is hex.pm's.
-	_, err := publish(r.client(stranger), tar, false, "")
+	// Not an owner: with the package named in the URL the registry
+	// refuses before the upload too; the message is hex.pm's.
+	body := &countingReader{r: bytes.NewReader(tar)}
+	_, err := r.client(stranger).Publish(context.Background(), "rocket", body, int64(len(tar)), false, "", nil)
 	wantRefusal(t, err, http.StatusForbidden, "account not authorized for this action")
 	wantNoSecret(t, err, stranger)
+	if n := body.read(); n != 0 {
+		t.Errorf("%d bytes of the tarball were read for an upload by a non-owner", n)
+	}
+	// Without the name (POST /api/publish) the same refusal comes after.
+	_, err = publish(r.client(stranger), tar, false, "")
+	wantRefusal(t, err, http.StatusForbidden, "account not authorized for this action")
 }
 
 // Each call sends the reader it is given, so a caller retries by passing
