@@ -12,6 +12,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -42,6 +43,14 @@ func TestScript(t *testing.T) {
 		UpdateScripts:       *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("NO_COLOR", "1")
+			// Each script has its own ship configuration (default registry,
+			// token file), inside its work directory.
+			env.Setenv("SHIP_CONFIG_DIR", filepath.Join(env.WorkDir, ".shipconfig"))
+			// The keyring stories reach the session bus of `.ci/run`'s
+			// dbus-run-session, where gnome-keyring runs unlocked.
+			for _, v := range []string{"DBUS_SESSION_BUS_ADDRESS", "SHIPYARD_TEST_KEYRING", "XDG_RUNTIME_DIR"} {
+				env.Setenv(v, os.Getenv(v))
+			}
 			registrytest.PassStorageEnv(env)
 			return nil
 		},

@@ -34,11 +34,15 @@ var errCancelled = errors.New("cancelled")
 // ExitCode maps an error returned by a command to the process exit code.
 func ExitCode(err error) int {
 	var flagErr *FlagError
+	var authErr *AuthError
+	var loginErr *loginNeededError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &flagErr):
 		return ExitUsage
+	case errors.As(err, &authErr), errors.As(err, &loginErr):
+		return ExitAuth
 	case errors.Is(err, errCancelled):
 		return ExitCancelled
 	}
@@ -64,3 +68,11 @@ func ExactArgs(n int) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+// AuthError means credentials or a two-factor code are needed and nobody
+// can be asked for them: exit code 4, with a message naming the flag or
+// variable that supplies them.
+type AuthError struct{ err error }
+
+func (e *AuthError) Error() string { return e.err.Error() }
+func (e *AuthError) Unwrap() error { return e.err }

@@ -20,9 +20,13 @@ import (
 type PublishOptions struct {
 	IO *iostreams.IOStreams
 
-	Dir    string
-	DryRun bool
-	Output string
+	Dir      string
+	DryRun   bool
+	Output   string
+	Yes      bool
+	Replace  bool
+	OTP      string
+	Registry string
 }
 
 func newPublishCmd(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *cobra.Command {
@@ -32,13 +36,16 @@ func newPublishCmd(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 		Short: "Build a package tarball from DIR (default .) and publish it",
 		Long: heredoc.Doc(`
 			Build the Hex package tarball from the package in DIR, described by
-			DIR/ship.toml, and show what it holds.
+			DIR/ship.toml, show what it holds, ask to confirm, and upload it to
+			the registry. When the registry asks for a two-factor code, ship
+			asks for it (or takes --otp, $SHIP_OTP or $HEX_OTP).
 
 			With --dry-run the tarball is written to --output (default
 			NAME-VERSION.tar, or - for standard output) and nothing is uploaded.
 		`),
 		Example: heredoc.Doc(`
-			$ ship publish --dry-run
+			$ ship publish
+			$ ship publish ./my_pkg --yes --otp 123456
 			$ ship publish --dry-run --output /tmp/pkg.tar ./my_pkg
 		`),
 		Args: MaxArgs(1),
@@ -47,17 +54,21 @@ func newPublishCmd(ios *iostreams.IOStreams, runF func(*PublishOptions) error) *
 			if len(args) == 1 {
 				opts.Dir = args[0]
 			}
-			if !opts.DryRun {
-				return FlagErrorf("uploading needs a registry login, which this build of ship does not have yet; use --dry-run to build and check the tarball")
-			}
 			if runF != nil {
 				return runF(opts)
+			}
+			if !opts.DryRun {
+				return publishUpload(cmd.Context(), opts)
 			}
 			return publishRun(opts)
 		},
 	}
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "build and check the tarball without uploading it")
-	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "where to write the tarball (default NAME-VERSION.tar; - for stdout)")
+	cmd.Flags().StringVarP(&opts.Output, "output", "o", "", "where to write the tarball (default NAME-VERSION.tar with --dry-run; - for stdout)")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "publish without asking to confirm")
+	cmd.Flags().BoolVar(&opts.Replace, "replace", false, "replace a release published within the last hour")
+	cmd.Flags().StringVar(&opts.OTP, "otp", "", "two-factor code for this upload (default $SHIP_OTP or $HEX_OTP; asked for on a terminal)")
+	registryFlag(cmd, &opts.Registry)
 	return cmd
 }
 

@@ -20,7 +20,8 @@ func TestNewCmdPublish(t *testing.T) {
 		{cli: "--dry-run pkg", want: PublishOptions{Dir: "pkg", DryRun: true}},
 		{cli: "--dry-run -o out.tar pkg", want: PublishOptions{Dir: "pkg", DryRun: true, Output: "out.tar"}},
 		{cli: "--dry-run --output - pkg", want: PublishOptions{Dir: "pkg", DryRun: true, Output: "-"}},
-		{cli: "pkg", wantErr: "use --dry-run"},
+		{cli: "pkg", want: PublishOptions{Dir: "pkg"}},
+		{cli: "--yes --replace --otp 123456 --registry http://127.0.0.1:4000 pkg", want: PublishOptions{Dir: "pkg", Yes: true, Replace: true, OTP: "123456", Registry: "http://127.0.0.1:4000"}},
 		{cli: "--dry-run a b", wantErr: "accepts at most 1 arg"},
 	}
 	for _, tc := range cases {
@@ -43,7 +44,8 @@ func TestNewCmdPublish(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Dir != tc.want.Dir || got.DryRun != tc.want.DryRun || got.Output != tc.want.Output {
+			got.IO = nil
+			if *got != tc.want {
 				t.Errorf("options %+v, want %+v", *got, tc.want)
 			}
 		})

@@ -28,6 +28,6 @@ func NewRootCmd(ios *iostreams.IOStreams) *cobra.Command {
 	root.SetVersionTemplate("ship {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &FlagError{err} })
 
-	root.AddCommand(newPublishCmd(ios, nil))
+	root.AddCommand(newPublishCmd(ios, nil), newAuthCmd(ios), newWhoamiCmd(ios), newOwnerCmd(ios))
 	return root
 }
