@@ -87,7 +87,7 @@ func Login(ctx context.Context, o LoginOptions) (*Credentials, error) {
 	if err != nil {
 		return nil, err
 	}
-	return credentialsFrom(tok, time.Now(), loginScopes), nil
+	return credentialsFrom(tok, time.Now(), loginScopes)
 }
 
 // checkDeviceAuth refuses a device authorization answer that would put
@@ -196,22 +196,45 @@ func transient(re *oauth2.RetrieveError) bool {
 
 // credentialsFrom records a token response received at now. requested
 // are the scopes asked for: a response without `scope` grants exactly
-// those (RFC 6749 §5.1).
-func credentialsFrom(tok *oauth2.Token, now time.Time, requested []string) *Credentials {
+// those (RFC 6749 §5.1). A lifetime that is not positive is no lifetime:
+// such credentials are refreshed only when the registry refuses them.
+func credentialsFrom(tok *oauth2.Token, now time.Time, requested []string) (*Credentials, error) {
+	if !headerSafe(tok.AccessToken) || (tok.RefreshToken != "" && !headerSafe(tok.RefreshToken)) {
+		return nil, errors.New("the registry's answer holds a token that cannot be sent back in a header")
+	}
 	now = now.UTC()
 	c := &Credentials{AccessToken: tok.AccessToken, RefreshToken: tok.RefreshToken, IssuedAt: now}
+	var life time.Duration
 	switch {
-	case tok.ExpiresIn > 0:
-		c.ExpiresAt = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+	case tok.ExpiresIn != 0:
+		life = time.Duration(tok.ExpiresIn) * time.Second
 	case !tok.Expiry.IsZero():
 		// A form-encoded answer: x/oauth2 computed the expiry on the wall
 		// clock; keep the lifetime, on ours.
-		c.ExpiresAt = now.Add(time.Until(tok.Expiry).Round(time.Second))
+		life = time.Until(tok.Expiry).Round(time.Second)
+	}
+	if life > 0 {
+		c.ExpiresAt = now.Add(life)
 	}
 	if s, ok := tok.Extra("scope").(string); ok {
 		c.Scopes = strings.Fields(s)
 	} else {
 		c.Scopes = append([]string(nil), requested...)
 	}
-	return c
+	return c, nil
+}
+
+// headerSafe reports whether a token is visible ASCII, as RFC 6750's
+// b64token and every real token is: anything else would break, or
+// smuggle something into, the Authorization header.
+func headerSafe(token string) bool {
+	if token == "" {
+		return false
+	}
+	for i := 0; i < len(token); i++ {
+		if token[i] < 0x21 || token[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }

@@ -179,7 +179,10 @@ func (s *Source) refresh(ctx context.Context, c *Credentials) (*Credentials, err
 		}
 		return nil, serverError("refreshing the login", err)
 	}
-	n := credentialsFrom(tok, s.now(), c.Scopes)
+	n, err := credentialsFrom(tok, s.now(), c.Scopes)
+	if err != nil {
+		return nil, fmt.Errorf("refreshing the login: %w", err)
+	}
 	n.Username = c.Username
 	if err := s.store(n); err != nil {
 		return nil, err
