@@ -52,18 +52,17 @@ func (s *Source) Load() (*Credentials, error) {
 	return c, nil
 }
 
-// Save stores c as the registry's credentials: after Login, or to record
-// the Username of credentials just returned by Token. It takes the lock,
-// and credentials issued earlier than the stored ones do not replace
-// them: a Save of credentials read before another process refreshed them
-// must not put a spent refresh token back.
+// Save stores c as the registry's credentials, replacing any: after
+// Login, or to record the Username of credentials Token has just
+// returned. It takes the lock, so it never lands in the middle of another
+// process's refresh; but credentials held while another process may have
+// refreshed must not be saved, since their refresh token may be spent.
+// (Whether stored credentials are newer cannot be told from their times:
+// a clock set right after a login would make a new login look older.)
 func (s *Source) Save(c *Credentials) error {
 	ctx, cancel := context.WithTimeout(context.Background(), maxLockWait)
 	defer cancel()
 	_, err := withLock(ctx, s.LockDir, s.api(), func() (struct{}, error) {
-		if old, err := s.Load(); err == nil && old.IssuedAt.After(c.IssuedAt) {
-			return struct{}{}, nil
-		}
 		return struct{}{}, s.store(c)
 	})
 	return err
