@@ -72,6 +72,7 @@ func TestScript(t *testing.T) {
 func commands() map[string]func(ts *testscript.TestScript, neg bool, args []string) {
 	cmds := registrytest.Commands()
 	cmds["exit-code"] = cmdExitCode
+	cmds["ship-token"] = cmdShipToken
 	cmds["sha256env"] = cmdSHA256Env
 	cmds["hexcore-unpack"] = cmdHexCoreUnpack
 	cmds["mkfifo"] = cmdMkfifo

@@ -50,7 +50,7 @@ func (s *session) write(ctx context.Context, otpFlag string, do func(otp string)
 			if err := s.offerLogin(ctx, relogin); err != nil {
 				return err
 			}
-		case client.IsTokenExpired(err) && !refreshed && s.envToken == "":
+		case (client.IsTokenExpired(err) || rejectedToken(err)) && !refreshed && s.envToken == "":
 			refreshed = true
 			if err := s.refresh(ctx); err != nil {
 				return err
@@ -82,6 +82,14 @@ func (s *session) write(ctx context.Context, otpFlag string, do func(otp string)
 // and renewing an ended login in the browser when a person is there.
 func (s *session) read(ctx context.Context, do func() error) error {
 	return s.write(ctx, "", func(string) error { return do() })
+}
+
+// rejectedToken reports hex.pm's answer to an expired or revoked access
+// token: it never says token_expired, only "invalid API key". Refreshing
+// tells the two apart: it works after an expiry and ends a revoked login.
+func rejectedToken(err error) bool {
+	var ce *client.Error
+	return errors.As(err, &ce) && ce.Status == 401 && ce.Message == api.MsgInvalidKey
 }
 
 // refresh renews the access token the registry called expired.
