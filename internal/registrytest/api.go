@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -23,12 +24,14 @@ var client = &http.Client{
 	Transport: &http.Transport{ExpectContinueTimeout: 5 * time.Second},
 }
 
-// hexapi [-key KEY] [-erlang] [-seconds] [-status N] [-H NAME:VALUE]... METHOD PATH [FILE]
+// hexapi [-key KEY] [-erlang] [-seconds] [-status N] [-H NAME:VALUE]... [-F NAME=VALUE]... METHOD PATH [FILE]
 //
 // calls the API of the running shipyard. FILE ending in .tar or .tar.gz is
 // uploaded as is (with Expect: 100-continue, as the Hex client does); any
 // other FILE holds a JSON body, sent as JSON or, with -erlang, converted to
 // Erlang terms. With -erlang the answer is asked for in Erlang terms too.
+// -F fields are sent instead of a FILE as a form
+// (application/x-www-form-urlencoded), as OAuth clients send theirs.
 // The answer body is printed to stdout as indented JSON with sorted keys,
 // whatever its format; the status and chosen headers go to stderr. Without
 // -status, any 2xx passes.
@@ -38,14 +41,24 @@ func cmdHexAPI(ts *testscript.TestScript, neg bool, args []string) {
 	erlang := fs.Bool("erlang", false, "speak Erlang terms")
 	status := fs.Int("status", 0, "expected status")
 	seconds := fs.Bool("seconds", false, "print times in whole seconds, as Erlang term bodies have them")
-	var headers headerList
+	var headers, fields headerList
 	fs.Var(&headers, "H", "extra header NAME:VALUE")
-	if neg || fs.Parse(args) != nil || fs.NArg() < 2 || fs.NArg() > 3 {
-		ts.Fatalf("usage: hexapi [-key KEY] [-erlang] [-status N] [-H NAME:VALUE]... METHOD PATH [FILE]")
+	fs.Var(&fields, "F", "form field NAME=VALUE")
+	if neg || fs.Parse(args) != nil || fs.NArg() < 2 || fs.NArg() > 3 || len(fields) > 0 && fs.NArg() == 3 {
+		ts.Fatalf("usage: hexapi [-key KEY] [-erlang] [-status N] [-H NAME:VALUE]... [-F NAME=VALUE]... METHOD PATH [FILE]")
 	}
 	method, path := fs.Arg(0), fs.Arg(1)
 	var body io.Reader
 	contentType := ""
+	if len(fields) > 0 {
+		form := url.Values{}
+		for _, f := range fields {
+			name, value, _ := strings.Cut(f, "=")
+			form.Add(name, value)
+		}
+		body = strings.NewReader(form.Encode())
+		contentType = "application/x-www-form-urlencoded"
+	}
 	if fs.NArg() == 3 {
 		file := fs.Arg(2)
 		data, err := os.ReadFile(ts.MkAbs(file))
@@ -170,11 +183,33 @@ type headerList []string
 func (h *headerList) String() string     { return strings.Join(*h, ", ") }
 func (h *headerList) Set(v string) error { *h = append(*h, v); return nil }
 
-// stdout-env VAR sets VAR to the previous command's standard output,
-// trimmed, e.g. the secret `shipyard key add` prints.
+// stdout-env [-json KEY] VAR sets VAR to the previous command's standard
+// output, trimmed, e.g. the secret `shipyard key add` prints. With -json
+// it is the value at KEY of the JSON object printed (a string, or a
+// number as written), e.g. the access token hexapi printed.
 func cmdStdoutEnv(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: stdout-env VAR")
+	key := ""
+	if len(args) == 3 && args[0] == "-json" {
+		key, args = args[1], args[2:]
 	}
-	ts.Setenv(args[0], strings.TrimSpace(ts.ReadFile("stdout")))
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: stdout-env [-json KEY] VAR")
+	}
+	out := strings.TrimSpace(ts.ReadFile("stdout"))
+	if key != "" {
+		var obj map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(out), &obj); err != nil {
+			ts.Fatalf("stdout is not a JSON object: %v", err)
+		}
+		raw, ok := obj[key]
+		if !ok {
+			ts.Fatalf("stdout has no %q", key)
+		}
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			s = string(raw)
+		}
+		out = s
+	}
+	ts.Setenv(args[0], out)
 }

@@ -1,7 +1,7 @@
 // Package registrytest gives end-to-end scripts (testscript) commands to
 // run a real shipyard process and talk to it as clients do: start, stop and
-// kill the server, call the Hex API in JSON or Erlang terms, and fetch and
-// verify the signed repository.
+// kill the server, call the Hex API in JSON or Erlang terms, fetch and
+// verify the signed repository, and play a person at its website.
 package registrytest
 
 import (
@@ -35,6 +35,11 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"pg-fresh-db":     cmdPgFreshDB,
 		"s3-fresh-prefix": cmdS3FreshPrefix,
 		"rebar-config":    cmdRebarConfig,
+
+		"shipyard-signup":  cmdSignup,
+		"shipyard-approve": cmdApprove,
+		"totp-code":        cmdTOTPCode,
+		"totp-env":         cmdTOTPEnv,
 	}
 }
 
