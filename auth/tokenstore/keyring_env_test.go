@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	dbus "github.com/godbus/dbus/v5"
 )
@@ -100,24 +101,7 @@ func TestKeyringNoBusAddress(t *testing.T) {
 
 func TestKeyringNoSecretService(t *testing.T) {
 	runSession := needTool(t, "dbus-run-session")
-	// A session bus that knows no services to start: nothing owns
-	// org.freedesktop.secrets, and nothing can be activated to.
-	config := filepath.Join(t.TempDir(), "session.conf")
-	err := os.WriteFile(config, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=`+os.TempDir()+`</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-`), 0o600)
-	if err != nil {
-		t.Fatal(err)
-	}
+	config := busConfig(t)
 	env, home := isolated(t)
 	prefix := []string{runSession, "--config-file=" + config, "--"}
 	for _, o := range runHelperProcess(t, "keyring-ops", prefix, env, noDisplay...) {
@@ -132,7 +116,8 @@ func TestKeyringLocked(t *testing.T) {
 	runSession := needTool(t, "dbus-run-session")
 	needTool(t, "gnome-keyring-daemon")
 	env, _ := isolated(t)
-	outcomes := runHelperProcess(t, "keyring-locked", []string{runSession, "--"}, env, noDisplay...)
+	prefix := []string{runSession, "--config-file=" + busConfig(t), "--"}
+	outcomes := runHelperProcess(t, "keyring-locked", prefix, env, noDisplay...)
 	want := map[string]bool{"set-unlocked": true, "get-unlocked": true}
 	for _, o := range outcomes {
 		if want[o.Op] {
@@ -150,6 +135,28 @@ func TestKeyringLocked(t *testing.T) {
 	}
 }
 
+// busConfig writes the configuration of a session bus that starts no
+// services on demand: only what a test starts answers on it.
+func busConfig(t *testing.T) string {
+	config := filepath.Join(t.TempDir(), "session.conf")
+	err := os.WriteFile(config, []byte(`<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=`+os.TempDir()+`</listen>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+`), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return config
+}
+
 // keyringLocked is the helper of TestKeyringLocked, run in a private
 // session bus: it starts gnome-keyring with its login collection unlocked,
 // stores a secret, locks the collection, then tries everything again.
@@ -159,16 +166,32 @@ func keyringLocked() error {
 	if out, err := daemon.CombinedOutput(); err != nil {
 		return fmt.Errorf("gnome-keyring-daemon: %v\n%s", err, out)
 	}
-	s := NewKeyring(0)
-	const registry = "https://locked.invalid/api"
-	report("set-unlocked", s.Set(registry, []byte("secret")))
-	_, err := s.Get(registry)
-	report("get-unlocked", err)
-
 	conn, err := dbus.SessionBus()
 	if err != nil {
 		return err
 	}
+	// The daemon returns before it owns its name on the bus; wait for it
+	// (a few hundred tries guard against a daemon that never does).
+	for tries := 0; ; tries++ {
+		var owned bool
+		err := conn.BusObject().Call("org.freedesktop.DBus.NameHasOwner", 0, "org.freedesktop.secrets").Store(&owned)
+		if err != nil {
+			return err
+		}
+		if owned {
+			break
+		}
+		if tries == 600 {
+			return errors.New("gnome-keyring-daemon never took its name on the bus")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s := NewKeyring(0)
+	const registry = "https://locked.invalid/api"
+	report("set-unlocked", s.Set(registry, []byte("secret")))
+	_, err = s.Get(registry)
+	report("get-unlocked", err)
+
 	var locked []dbus.ObjectPath
 	var prompt dbus.ObjectPath
 	err = conn.Object("org.freedesktop.secrets", "/org/freedesktop/secrets").
