@@ -163,11 +163,7 @@ func newAuthTokenCmd(ios *iostreams.IOStreams) *cobra.Command {
 		`),
 		Args: ExactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := newSession(ios, registry)
-			if err != nil {
-				return err
-			}
-			src, err := s.tokens()
+			s, src, err := newLoginSession(ios, registry)
 			if err != nil {
 				return err
 			}
@@ -195,11 +191,7 @@ func newAuthLogoutCmd(ios *iostreams.IOStreams) *cobra.Command {
 		`),
 		Args: ExactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, err := newSession(ios, registry)
-			if err != nil {
-				return err
-			}
-			src, err := s.tokens()
+			s, src, err := newLoginSession(ios, registry)
 			if err != nil {
 				return err
 			}

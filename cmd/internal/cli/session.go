@@ -93,6 +93,20 @@ func newHTTPClient() *http.Client {
 	return &http.Client{Transport: tr}
 }
 
+// newLoginSession is newSession with the stored login's source, for the
+// commands that manage the login itself.
+func newLoginSession(ios *iostreams.IOStreams, registry string) (*session, *auth.Source, error) {
+	s, err := newSession(ios, registry)
+	if err != nil {
+		return nil, nil, err
+	}
+	src, err := s.tokens()
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, src, nil
+}
+
 // storeKind is the token store to use: $SHIP_TOKEN_STORE, else the one the
 // person chose at login, else the keyring.
 func (s *session) storeKind() (tokenstore.Kind, error) {
