@@ -11,11 +11,11 @@ import (
 var keyringWhere = func() string {
 	switch runtime.GOOS {
 	case "darwin":
-		return "macOS keychain"
+		return "the macOS keychain"
 	case "windows":
-		return "Windows Credential Manager"
+		return "the Windows Credential Manager"
 	}
-	return "system keyring"
+	return "the system keyring"
 }()
 
 // precheck has nothing to look at before calling the keyring on these
@@ -24,5 +24,5 @@ func precheck() error { return nil }
 
 // platformReason explains a keyring failure in words.
 func platformReason(op string, err error) string {
-	return fmt.Sprintf("the %s failed (%s: %v)", keyringWhere, op, err)
+	return fmt.Sprintf("%s failed (%s: %v)", keyringWhere, op, err)
 }

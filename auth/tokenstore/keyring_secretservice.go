@@ -14,7 +14,7 @@ import (
 )
 
 // keyringWhere is what `ship auth status` shows for the keyring store here.
-const keyringWhere = "system keyring (Secret Service)"
+const keyringWhere = "the system keyring (Secret Service)"
 
 // precheck finds out, without calling the keyring, that there is no D-Bus
 // session bus to reach a Secret Service on. Left alone, godbus would then

@@ -29,7 +29,7 @@ const (
 type Store interface {
 	// Kind says which kind of store this is.
 	Kind() Kind
-	// Where describes where secrets live, for people: "system keyring
+	// Where describes where secrets live, for people: "the system keyring
 	// (Secret Service)" or the file's path.
 	Where() string
 	// Get returns the registry's secret, or an error wrapping ErrNotFound.
