@@ -27,7 +27,7 @@ func TestClientIDIsShipyards(t *testing.T) {
 func TestLoginReadOnlyWithout2FA(t *testing.T) {
 	t.Parallel()
 	y := newShipyard(t, 0)
-	u := y.addUser("ada")
+	u := y.AddUser(t, "ada")
 	var shown []auth.DeviceCode
 	before := time.Now()
 	c, err := auth.Login(context.Background(), auth.LoginOptions{
@@ -37,7 +37,7 @@ func TestLoginReadOnlyWithout2FA(t *testing.T) {
 			if n := len(y.polls()); n != 0 {
 				t.Errorf("the code was shown after %d polls, want before any", n)
 			}
-			p, err := y.devices().PendingDevice(context.Background(), code.UserCode)
+			p, err := y.OAuth(t).PendingDevice(context.Background(), code.UserCode)
 			if err != nil {
 				t.Fatalf("the registry does not know the code shown: %v", err)
 			}
@@ -45,7 +45,7 @@ func TestLoginReadOnlyWithout2FA(t *testing.T) {
 				t.Errorf("device name %q at the registry, want build-box", p.Code.Name)
 			}
 			// The person approves what an account without 2FA may grant.
-			if err := y.devices().Approve(context.Background(), code.UserCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
+			if err := y.OAuth(t).Approve(context.Background(), code.UserCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
 				t.Fatal(err)
 			}
 		},
@@ -57,7 +57,7 @@ func TestLoginReadOnlyWithout2FA(t *testing.T) {
 		t.Fatalf("OnCode called %d times, want once", len(shown))
 	}
 	code := shown[0]
-	if code.VerificationURI != y.url+"/oauth/device" || code.VerificationURIComplete != y.url+"/oauth/device?user_code="+code.UserCode {
+	if code.VerificationURI != y.URL+"/oauth/device" || code.VerificationURIComplete != y.URL+"/oauth/device?user_code="+code.UserCode {
 		t.Errorf("verification URIs %q, %q", code.VerificationURI, code.VerificationURIComplete)
 	}
 	if code.ExpiresAt.Before(before.Add(oauth.DeviceCodeTTL-time.Second)) || code.ExpiresAt.After(time.Now().Add(oauth.DeviceCodeTTL)) {
@@ -94,12 +94,12 @@ func TestLoginReadOnlyWithout2FA(t *testing.T) {
 func TestLoginCanWriteWith2FA(t *testing.T) {
 	t.Parallel()
 	y := newShipyard(t, 0)
-	u := y.addUser("grace")
-	y.enrol(u)
+	u := y.AddUser(t, "grace")
+	y.Enrol(t, u)
 	c, err := auth.Login(context.Background(), auth.LoginOptions{
 		API: y.api, DeviceName: "laptop",
 		OnCode: func(code auth.DeviceCode) {
-			if err := y.devices().Approve(context.Background(), code.UserCode, u, []string{oauth.ScopeWrite, oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
+			if err := y.OAuth(t).Approve(context.Background(), code.UserCode, u, []string{oauth.ScopeWrite, oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
 				t.Fatal(err)
 			}
 		},
@@ -115,11 +115,11 @@ func TestLoginCanWriteWith2FA(t *testing.T) {
 func TestLoginDenied(t *testing.T) {
 	t.Parallel()
 	y := newShipyard(t, 0)
-	u := y.addUser("ada")
+	u := y.AddUser(t, "ada")
 	_, err := auth.Login(context.Background(), auth.LoginOptions{
 		API: y.api,
 		OnCode: func(code auth.DeviceCode) {
-			if err := y.devices().Deny(context.Background(), code.UserCode, u, store.KeyUse{}); err != nil {
+			if err := y.OAuth(t).Deny(context.Background(), code.UserCode, u, store.KeyUse{}); err != nil {
 				t.Fatal(err)
 			}
 		},
@@ -134,7 +134,7 @@ func TestLoginCodeExpiredAtTheRegistry(t *testing.T) {
 	y := newShipyard(t, 0)
 	_, err := auth.Login(context.Background(), auth.LoginOptions{
 		API:    y.api,
-		OnCode: func(auth.DeviceCode) { y.clock.Advance(oauth.DeviceCodeTTL) },
+		OnCode: func(auth.DeviceCode) { y.Clock.Advance(oauth.DeviceCodeTTL) },
 	})
 	if !errors.Is(err, auth.ErrCodeExpired) {
 		t.Fatalf("Login with an expired code: %v, want ErrCodeExpired", err)
@@ -174,7 +174,7 @@ func TestLoginStopsWhenCancelled(t *testing.T) {
 func TestLoginSlowDown(t *testing.T) {
 	t.Parallel()
 	y := newShipyard(t, 0)
-	u := y.addUser("ada")
+	u := y.AddUser(t, "ada")
 	var userCode string
 	last := time.Now()
 	y.setIntercept(func(n int, _ http.ResponseWriter, r *http.Request) bool {
@@ -187,12 +187,12 @@ func TestLoginSlowDown(t *testing.T) {
 		switch len(y.polls()) {
 		case 2: // the stall: the registry's clock does not move
 		case 3: // the person has approved meanwhile
-			y.clock.Advance(gap)
-			if err := y.devices().Approve(context.Background(), userCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
+			y.Clock.Advance(gap)
+			if err := y.OAuth(t).Approve(context.Background(), userCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
 				t.Error(err)
 			}
 		default:
-			y.clock.Advance(gap)
+			y.Clock.Advance(gap)
 		}
 		return false
 	})
@@ -228,15 +228,15 @@ func TestLoginSlowDown(t *testing.T) {
 func TestLoginSurvivesAFailedPoll(t *testing.T) {
 	t.Parallel()
 	y := newShipyard(t, 0)
-	u := y.addUser("ada")
+	u := y.AddUser(t, "ada")
 	var userCode string
 	y.setIntercept(func(_ int, w http.ResponseWriter, r *http.Request) bool {
 		if r.URL.Path != "/api/oauth/token" {
 			return false
 		}
-		y.clock.Advance(oauth.PollInterval + time.Second)
+		y.Clock.Advance(oauth.PollInterval + time.Second)
 		if len(y.polls()) == 1 {
-			if err := y.devices().Approve(context.Background(), userCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
+			if err := y.OAuth(t).Approve(context.Background(), userCode, u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
 				t.Error(err)
 			}
 			http.Error(w, "<html>bad gateway</html>", http.StatusBadGateway)

@@ -37,7 +37,7 @@ func TestLogoutRevokesAndDeletes(t *testing.T) {
 
 func TestLogoutDeletesWhenTheRegistryIsDown(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.srv.Close()
+	l.Server.Close()
 	revoked, err := l.src().Logout(context.Background())
 	if err != nil || revoked {
 		t.Fatalf("Logout with the registry down: revoked %v, %v; want false, nil", revoked, err)

@@ -66,7 +66,7 @@ func refreshChild(spec string) int {
 // window would have had the registry revoke it.
 func TestEightProcessesRefreshOnce(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(27 * time.Minute)
+	l.Clock.Advance(27 * time.Minute)
 	const n = 8
 	ready := t.TempDir()
 	l.setIntercept(func(_ int, _ http.ResponseWriter, r *http.Request) bool {
@@ -86,7 +86,7 @@ func TestEightProcessesRefreshOnce(t *testing.T) {
 	outs := make([]*bytes.Buffer, n)
 	errs := make([]*bytes.Buffer, n)
 	for i := range cmds {
-		spec, _ := json.Marshal(childSpec{API: l.api, Dir: l.dir, Ready: filepath.Join(ready, strconv.Itoa(i)), Now: l.clock.Now()})
+		spec, _ := json.Marshal(childSpec{API: l.api, Dir: l.dir, Ready: filepath.Join(ready, strconv.Itoa(i)), Now: l.Clock.Now()})
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), childEnv+"="+string(spec))
 		outs[i], errs[i] = new(bytes.Buffer), new(bytes.Buffer)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,30 +14,21 @@ import (
 
 	"github.com/hexship/ship/auth"
 	"github.com/hexship/ship/auth/tokenstore"
-	"github.com/hexship/ship/internal/testclock"
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/oauth"
-	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/store"
-	"github.com/hexship/ship/registry/throttle"
-	"github.com/hexship/ship/registry/twofactor"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
 // start is when every test registry's clock begins: far from the wall
 // clock, so code that reads the wall clock instead of Source.Now shows.
 var start = time.Date(2031, time.June, 2, 9, 30, 0, 0, time.UTC)
 
-// shipyard is a real registry over SQLite in a temporary directory,
-// served on a loopback port behind a handler that records every request
-// and lets a test answer some itself.
+// shipyard is a whole registry (see shipyardtest) behind a handler that
+// records every request and lets a test answer some itself.
 type shipyard struct {
-	t     testing.TB
-	url   string // base URL
-	api   string // url + "/api"
-	b     *server.Backends
-	clock *testclock.Clock
-	srv   *httptest.Server
+	t testing.TB
+	*shipyardtest.Registry
+	api string // URL + "/api"
 
 	mu        sync.Mutex
 	requests  []request
@@ -56,19 +46,9 @@ type request struct {
 // the server's default, 30 minutes).
 func newShipyard(t testing.TB, accessTTL time.Duration) *shipyard {
 	t.Helper()
-	b, err := server.Open(context.Background(), server.Storage{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	y := &shipyard{t: t, b: b, clock: testclock.New(start)}
-	y.srv = httptest.NewUnstartedServer(nil)
-	y.url = "http://" + y.srv.Listener.Addr().String()
-	y.api = y.url + "/api"
-	h := server.Handler(server.Config{RepoName: "shipyard", PublicURL: y.url, AccessTokenTTL: accessTTL, Now: y.clock.Now}, b)
-	y.srv.Config.Handler = y.record(h)
-	y.srv.Start()
-	t.Cleanup(y.srv.Close)
+	y := &shipyard{t: t}
+	y.Registry = shipyardtest.Start(t, shipyardtest.StartAt(start), shipyardtest.AccessTokenTTL(accessTTL), shipyardtest.WrapHandler(y.record))
+	y.api = y.URL + "/api"
 	return y
 }
 
@@ -116,56 +96,11 @@ func (y *shipyard) refreshes() int { return len(y.seen("/api/oauth/token", "refr
 
 func (y *shipyard) polls() []request { return y.seen("/api/oauth/token", oauth.GrantDeviceCode) }
 
-// addUser creates an account directly in the store.
-func (y *shipyard) addUser(name string) *store.User {
-	y.t.Helper()
-	ctx := context.Background()
-	u := &store.User{Username: name, Email: name + "@example.com"}
-	if err := y.b.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
-		y.t.Fatal(err)
-	}
-	return u
-}
-
-// devices is the approval side of the device flow: what the website
-// calls when a person clicks "Authorize" or "Deny".
-func (y *shipyard) devices() *oauth.Service {
-	y.t.Helper()
-	s, err := oauth.New(oauth.Config{Store: y.b.Store, Keys: y.b.Keys, Secret: y.b.Secret, PublicURL: y.url, Now: y.clock.Now})
-	if err != nil {
-		y.t.Fatal(err)
-	}
-	return s
-}
-
-// enrol turns on TOTP for u, so that it may grant write scopes.
-func (y *shipyard) enrol(u *store.User) {
-	y.t.Helper()
-	secret, err := twofactor.NewSecret()
-	if err != nil {
-		y.t.Fatal(err)
-	}
-	sealer, err := twofactor.NewSealer(y.b.Secret)
-	if err != nil {
-		y.t.Fatal(err)
-	}
-	checker := &twofactor.Checker{Store: y.b.Store, Sealer: sealer, Throttle: &throttle.Throttle{Store: y.b.Store, Now: y.clock.Now}, Now: y.clock.Now}
-	code, err := totp.GenerateCodeCustom(secret, y.clock.Now(), totp.ValidateOpts{
-		Period: uint(twofactor.Period / time.Second), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	if err != nil {
-		y.t.Fatal(err)
-	}
-	if _, err := checker.Enroll(context.Background(), u.ID, secret, code); err != nil {
-		y.t.Fatal(err)
-	}
-}
-
 // post sends a urlencoded form to the registry, past the recorder's
 // intercept only in that it is the test's own request.
 func (y *shipyard) post(path string, form url.Values) (int, map[string]any) {
 	y.t.Helper()
-	resp, err := http.Post(y.url+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+	resp, err := http.Post(y.URL+path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 	if err != nil {
 		y.t.Fatalf("POST %s: %v", path, err)
 	}
@@ -185,14 +120,14 @@ func (y *shipyard) session(u *store.User) *auth.Credentials {
 	if status != http.StatusOK {
 		y.t.Fatalf("device authorization: %d %v", status, d)
 	}
-	if err := y.devices().Approve(context.Background(), d["user_code"].(string), u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
+	if err := y.OAuth(y.t).Approve(context.Background(), d["user_code"].(string), u, []string{oauth.ScopeRepositories}, store.KeyUse{}); err != nil {
 		y.t.Fatal(err)
 	}
 	status, tok := y.post("/api/oauth/token", url.Values{"client_id": {auth.ClientID}, "grant_type": {oauth.GrantDeviceCode}, "device_code": {d["device_code"].(string)}})
 	if status != http.StatusOK {
 		y.t.Fatalf("device token: %d %v", status, tok)
 	}
-	return credentialsOf(y.t, tok, y.clock.Now())
+	return credentialsOf(y.t, tok, y.Clock.Now())
 }
 
 // credentialsOf records a token response received at now.
@@ -243,7 +178,7 @@ func (y *shipyard) whoami(access string) string {
 
 // source is a Source for the registry on the registry's clock.
 func (y *shipyard) source(st tokenstore.Store, lockDir string) *auth.Source {
-	return &auth.Source{API: y.api, Store: st, LockDir: lockDir, Now: y.clock.Now}
+	return &auth.Source{API: y.api, Store: st, LockDir: lockDir, Now: y.Clock.Now}
 }
 
 // answer writes an OAuth-style JSON answer.

@@ -35,7 +35,7 @@ func newLoggedIn(t *testing.T, accessTTL time.Duration) *loggedIn {
 	t.Helper()
 	y := newShipyard(t, accessTTL)
 	l := &loggedIn{shipyard: y, dir: t.TempDir()}
-	l.user = y.addUser("ada")
+	l.user = y.AddUser(t, "ada")
 	l.creds = y.session(l.user)
 	l.creds.Username = "ada"
 	if err := l.src().Save(l.creds); err != nil {
@@ -61,7 +61,7 @@ func (l *loggedIn) stored() *auth.Credentials {
 
 func TestTokenFreshNeedsNoRequest(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(20 * time.Minute) // 10 minutes left
+	l.Clock.Advance(20 * time.Minute) // 10 minutes left
 	c, err := l.src().Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestTokenFreshNeedsNoRequest(t *testing.T) {
 
 func TestTokenRefreshesNearExpiryAndStoresTheRotation(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(26 * time.Minute) // 4 minutes left: under Hex's 5
+	l.Clock.Advance(26 * time.Minute) // 4 minutes left: under Hex's 5
 	c, err := l.src().Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func TestTokenRefreshesNearExpiryAndStoresTheRotation(t *testing.T) {
 	if l.whoami(c.AccessToken) != "ada" {
 		t.Error("the new access token does not work")
 	}
-	if !c.IssuedAt.Equal(l.clock.Now()) || c.ExpiresAt.Sub(c.IssuedAt) != oauth.DefaultAccessTTL {
+	if !c.IssuedAt.Equal(l.Clock.Now()) || c.ExpiresAt.Sub(c.IssuedAt) != oauth.DefaultAccessTTL {
 		t.Errorf("issued %v expires %v, want now and 30 minutes later", c.IssuedAt, c.ExpiresAt)
 	}
 	if c.Username != "ada" || strings.Join(c.Scopes, " ") != "api:read repositories" {
@@ -101,8 +101,8 @@ func TestTokenRefreshesNearExpiryAndStoresTheRotation(t *testing.T) {
 	}
 	// Past the grace window the first refresh token is spent: had ship
 	// kept it, the next refresh would end the session.
-	l.clock.Advance(oauth.RefreshGrace + time.Second)
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(oauth.RefreshGrace + time.Second)
+	l.Clock.Advance(26 * time.Minute)
 	c2, err := l.src().Token(context.Background())
 	if err != nil {
 		t.Fatalf("second refresh: %v", err)
@@ -116,14 +116,14 @@ func TestTokenRefreshesNearExpiryAndStoresTheRotation(t *testing.T) {
 // refreshed at half its life, not on every call.
 func TestTokenShortLifetime(t *testing.T) {
 	l := newLoggedIn(t, time.Minute)
-	l.clock.Advance(20 * time.Second)
+	l.Clock.Advance(20 * time.Second)
 	if _, err := l.src().Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n := l.refreshes(); n != 0 {
 		t.Fatalf("%d refreshes with 40 of 60 seconds left, want none", n)
 	}
-	l.clock.Advance(11 * time.Second)
+	l.Clock.Advance(11 * time.Second)
 	c, err := l.src().Token(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestTokenShortLifetime(t *testing.T) {
 // wait for the lock, re-read the store, and use what it stored.
 func TestConcurrentRefresh(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(27 * time.Minute)
+	l.Clock.Advance(27 * time.Minute)
 	var wg sync.WaitGroup
 	got := make([]*auth.Credentials, 8)
 	errs := make([]error, 8)
@@ -169,7 +169,7 @@ func TestConcurrentRefresh(t *testing.T) {
 // revoked the session and this would fail.
 func checkSessionAlive(t *testing.T, l *loggedIn) {
 	t.Helper()
-	l.clock.Advance(oauth.RefreshGrace + time.Second)
+	l.Clock.Advance(oauth.RefreshGrace + time.Second)
 	before := l.stored()
 	c, err := l.src().Refresh(context.Background(), before.AccessToken)
 	if err != nil {
@@ -209,9 +209,9 @@ func TestRefreshForcedForTheStaleToken(t *testing.T) {
 // re-reads the store and carries on with the new login.
 func TestRefreshUsesCredentialsStoredMeanwhile(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(time.Second)
+	l.Clock.Advance(time.Second)
 	fresh := l.session(l.user)
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(26 * time.Minute)
 	l.setIntercept(func(_ int, w http.ResponseWriter, r *http.Request) bool {
 		if r.URL.Path != "/api/oauth/token" {
 			return false
@@ -220,7 +220,7 @@ func TestRefreshUsesCredentialsStoredMeanwhile(t *testing.T) {
 		if err := tokenstore.NewFile(l.dir).Set(l.api, data); err != nil {
 			t.Error(err)
 		}
-		if err := l.devices().Revoke(context.Background(), auth.ClientID, l.creds.RefreshToken); err != nil {
+		if err := l.OAuth(t).Revoke(context.Background(), auth.ClientID, l.creds.RefreshToken); err != nil {
 			t.Error(err)
 		}
 		return false
@@ -246,10 +246,10 @@ func TestRefreshUsesCredentialsStoredMeanwhile(t *testing.T) {
 // whose login it was; nothing in the error is a secret.
 func TestRefreshSessionEnded(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	if err := l.devices().Revoke(context.Background(), auth.ClientID, l.creds.RefreshToken); err != nil {
+	if err := l.OAuth(t).Revoke(context.Background(), auth.ClientID, l.creds.RefreshToken); err != nil {
 		t.Fatal(err)
 	}
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(26 * time.Minute)
 	_, err := l.src().Token(context.Background())
 	if !errors.Is(err, auth.ErrSessionEnded) {
 		t.Fatalf("Token with a revoked session: %v, want ErrSessionEnded", err)
@@ -281,7 +281,7 @@ func checkNoSecrets(t *testing.T, err error, c *auth.Credentials) {
 // and once the registry is back the same refresh token works.
 func TestRefreshTransientFailureKeepsCredentials(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(26 * time.Minute)
 	l.setIntercept(func(_ int, w http.ResponseWriter, r *http.Request) bool {
 		http.Error(w, "<html><body>502 Bad Gateway</body></html>", http.StatusBadGateway)
 		return true
@@ -306,8 +306,8 @@ func TestRefreshTransientFailureKeepsCredentials(t *testing.T) {
 
 func TestRefreshRegistryUnreachable(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(26 * time.Minute)
-	l.srv.Close()
+	l.Clock.Advance(26 * time.Minute)
+	l.Server.Close()
 	_, err := l.src().Token(context.Background())
 	if err == nil || errors.Is(err, auth.ErrSessionEnded) {
 		t.Fatalf("Token with the registry down: %v, want an error that is not ErrSessionEnded", err)
@@ -321,7 +321,7 @@ func TestRefreshRegistryUnreachable(t *testing.T) {
 // does not hang the others past their context.
 func TestLockWaitEndsWithTheContext(t *testing.T) {
 	l := newLoggedIn(t, 0)
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(26 * time.Minute)
 	sum := sha256.Sum256([]byte(l.api))
 	path := filepath.Join(l.dir, hex.EncodeToString(sum[:])[:16]+".lock")
 	held := flock.New(path)
@@ -348,7 +348,7 @@ func TestLockFileIsPrivate(t *testing.T) {
 	l := newLoggedIn(t, 0)
 	lockDir := filepath.Join(t.TempDir(), "config")
 	src := l.source(tokenstore.NewFile(l.dir), lockDir)
-	l.clock.Advance(26 * time.Minute)
+	l.Clock.Advance(26 * time.Minute)
 	if _, err := src.Token(context.Background()); err != nil {
 		t.Fatal(err)
 	}

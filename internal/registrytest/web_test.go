@@ -1,19 +1,17 @@
 package registrytest
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/internal/testclock"
 	"github.com/hexship/ship/registry/oauth"
-	"github.com/hexship/ship/registry/server"
 )
 
 // The person's pages against a whole registry (API and website on a
@@ -21,41 +19,31 @@ import (
 // runs out (it lasts an hour) and how a wait for the next TOTP step takes
 // no time.
 
+// testSite is a whole registry (see shipyardtest) on a loopback port,
+// its clock started at the wall clock.
 type testSite struct {
-	t     *testing.T
-	url   string
-	clock *testclock.Clock
+	t *testing.T
+	*shipyardtest.Registry
 }
 
 func newTestSite(t *testing.T) *testSite {
 	t.Helper()
-	b, err := server.Open(context.Background(), server.Storage{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	clock := testclock.New(time.Now().UTC())
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	srv.Config.Handler = server.Handler(server.Config{RepoName: "shipyard", PublicURL: base, Now: clock.Now}, b)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &testSite{t: t, url: base, clock: clock}
+	return &testSite{t: t, Registry: shipyardtest.Start(t, shipyardtest.StartAt(time.Now().UTC()))}
 }
 
 // person is a browser of name on the site, on the site's clock.
 func (s *testSite) person(name string) *person {
 	u := newPerson(name)
-	u.base = s.url
-	u.now = s.clock.Now
-	u.sleep = s.clock.Advance
+	u.base = s.URL
+	u.now = s.Clock.Now
+	u.sleep = s.Clock.Advance
 	return u
 }
 
 // api posts a form to the API and decodes the JSON answer.
 func (s *testSite) api(path string, form url.Values) (int, map[string]any) {
 	s.t.Helper()
-	resp, err := http.PostForm(s.url+path, form)
+	resp, err := http.PostForm(s.URL+path, form)
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -104,7 +92,7 @@ func TestPersonSignsUpEnrolsAndApprovesThroughSudo(t *testing.T) {
 	// Two hours on, sudo mode has run out: approving asks for a code.
 	// This step's code was handed out (as totp-code does) and another
 	// browser signed in with it, so shipyard refuses it to anyone else.
-	s.clock.Advance(2 * time.Hour)
+	s.Clock.Advance(2 * time.Hour)
 	step := alice.step()
 	if _, err := alice.code(step); err != nil {
 		t.Fatal(err)
@@ -154,14 +142,14 @@ func TestPersonWithoutBrowserSignsInWithPasswordAndPassesSudo(t *testing.T) {
 	if err := s.person("bob").signUp(); err != nil {
 		t.Fatal(err)
 	}
-	s.clock.Advance(2 * time.Hour)
+	s.Clock.Advance(2 * time.Hour)
 	// A new browser signs in, which starts sudo mode; an hour later
 	// approving asks for the password again.
 	bob := s.person("bob")
 	if _, err := bob.get("/dashboard"); err != nil {
 		t.Fatal(err)
 	}
-	s.clock.Advance(2 * time.Hour)
+	s.Clock.Advance(2 * time.Hour)
 	userCode, deviceCode := s.device("api")
 	res, err := bob.approve(userCode, approveOptions{})
 	if err != nil {
@@ -264,7 +252,7 @@ func TestPersonSendsAFormAgainAfterSudo(t *testing.T) {
 	}
 	// The page stays open past sudo mode's hour; the form posted then is
 	// kept through the password and sent again.
-	s.clock.Advance(2 * time.Hour)
+	s.Clock.Advance(2 * time.Hour)
 	secret := strings.ReplaceAll(p.doc.byID("totp-secret").textContent(), " ", "")
 	code, err := codeAt(secret, erin.step())
 	if err != nil {

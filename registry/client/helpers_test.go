@@ -7,58 +7,38 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/hexship/ship/internal/testclock"
-	"github.com/hexship/ship/registry/apikey"
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/client"
 	"github.com/hexship/ship/registry/oauth"
-	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/store"
-	"github.com/hexship/ship/registry/throttle"
-	"github.com/hexship/ship/registry/twofactor"
 	"github.com/hexship/ship/tarball"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
 // start is when every test registry's clock begins, far from the wall
 // clock so that nothing depends on it.
 var start = time.Date(2031, time.June, 2, 10, 0, 0, 0, time.UTC)
 
-// registry is a real shipyard over SQLite and a blob directory in a
-// temporary directory, served on a loopback port.
+// registry is a whole shipyard (see shipyardtest) with the helpers of
+// these tests.
 type registry struct {
-	t     *testing.T
-	url   string
-	b     *server.Backends
-	clock *testclock.Clock
+	t *testing.T
+	*shipyardtest.Registry
 }
 
 func newRegistry(t *testing.T) *registry {
 	t.Helper()
-	b, err := server.Open(context.Background(), server.Storage{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	clock := testclock.New(start)
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	srv.Config.Handler = server.Handler(server.Config{RepoName: "shipyard", PublicURL: base, Now: clock.Now}, b)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &registry{t: t, url: base, b: b, clock: clock}
+	return &registry{t: t, Registry: shipyardtest.Start(t, shipyardtest.StartAt(start))}
 }
 
 // client returns a client of the registry authenticating with the
 // Authorization value auth ("" for none).
 func (r *registry) client(auth string) *client.Client {
-	c := &client.Client{API: r.url + "/api", UserAgent: "ship-test/0 (go)", HTTP: patientHTTP()}
+	c := &client.Client{API: r.URL + "/api", UserAgent: "ship-test/0 (go)", HTTP: patientHTTP()}
 	if auth != "" {
 		c.Credential = func(context.Context) (string, error) { return auth, nil }
 	}
@@ -74,73 +54,13 @@ func patientHTTP() *http.Client {
 	return &http.Client{Transport: t}
 }
 
-// addUser creates an account directly in the store.
-func (r *registry) addUser(name string) *store.User {
-	r.t.Helper()
-	ctx := context.Background()
-	u := &store.User{Username: name, Email: name + "@example.com"}
-	if err := r.b.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
-		r.t.Fatal(err)
-	}
-	return u
-}
-
-// addKey creates an API key for u in the store and returns its secret,
-// sent raw as the Authorization value, as Hex clients send keys.
-func (r *registry) addKey(u *store.User, name string, perms ...store.Permission) string {
-	r.t.Helper()
-	if len(perms) == 0 {
-		perms = []store.Permission{{Domain: "api"}}
-	}
-	ctx := context.Background()
-	secret := apikey.NewSecret()
-	lookup, verify := r.b.Keys.Hash(secret)
-	key := &store.Key{UserID: u.ID, Name: name, Lookup: lookup, Verify: verify, Permissions: perms}
-	if err := r.b.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateKey(ctx, key) }); err != nil {
-		r.t.Fatal(err)
-	}
-	return secret
-}
-
-// enrol turns on TOTP for u and returns its secret.
-func (r *registry) enrol(u *store.User) string {
-	r.t.Helper()
-	secret, err := twofactor.NewSecret()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	sealer, err := twofactor.NewSealer(r.b.Secret)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	checker := &twofactor.Checker{Store: r.b.Store, Sealer: sealer, Throttle: &throttle.Throttle{Store: r.b.Store, Now: r.clock.Now}, Now: r.clock.Now}
-	if _, err := checker.Enroll(context.Background(), u.ID, secret, r.code(secret, 0)); err != nil {
-		r.t.Fatal(err)
-	}
-	// Enrolment used this step's code, which cannot be used again.
-	r.clock.Advance(twofactor.Period)
-	return secret
-}
-
-// code is secret's TOTP code at the registry's clock plus offset steps.
-func (r *registry) code(secret string, offset int) string {
-	r.t.Helper()
-	c, err := totp.GenerateCodeCustom(secret, r.clock.Now().Add(time.Duration(offset)*twofactor.Period), totp.ValidateOpts{
-		Period: uint(twofactor.Period / time.Second), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return c
-}
-
 // wrongCode is a well-formed code that matches none of the steps the
 // registry could accept now.
 func (r *registry) wrongCode(secret string) string {
 	r.t.Helper()
 	near := map[string]bool{}
 	for off := -3; off <= 3; off++ {
-		near[r.code(secret, off)] = true
+		near[r.Code(r.t, secret, off)] = true
 	}
 	for _, c := range []string{"000000", "111111", "222222", "333333", "444444", "555555", "666666", "777777"} {
 		if !near[c] {
@@ -163,11 +83,7 @@ func (r *registry) deviceLogin(u *store.User, scopes ...string) string {
 	r.postForm("/api/oauth/device_authorization", url.Values{
 		"client_id": {oauth.ShipClientID}, "scope": {"api repositories"}, "name": {"laptop"},
 	}, &d)
-	devices, err := oauth.New(oauth.Config{Store: r.b.Store, Keys: r.b.Keys, Secret: r.b.Secret, PublicURL: r.url, Now: r.clock.Now})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	if err := devices.Approve(context.Background(), d.UserCode, u, scopes, store.KeyUse{IP: "127.0.0.1"}); err != nil {
+	if err := r.OAuth(r.t).Approve(context.Background(), d.UserCode, u, scopes, store.KeyUse{IP: "127.0.0.1"}); err != nil {
 		r.t.Fatal(err)
 	}
 	var tok struct {
@@ -185,7 +101,7 @@ func (r *registry) deviceLogin(u *store.User, scopes ...string) string {
 // postForm posts a form and decodes the JSON answer, which must be a 200.
 func (r *registry) postForm(path string, form url.Values, out any) {
 	r.t.Helper()
-	resp, err := http.PostForm(r.url+path, form)
+	resp, err := http.PostForm(r.URL+path, form)
 	if err != nil {
 		r.t.Fatal(err)
 	}

@@ -9,18 +9,18 @@ import (
 
 func TestMe(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
-	c := r.client(r.addKey(alice, "laptop"))
+	alice := r.AddUser(t, "alice")
+	c := r.client(r.AddKey(t, alice, "laptop"))
 	mustPublish(t, c, "rocket", "1.0.0")
 
 	u, err := c.Me(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.Username != "alice" || u.Email != "alice@example.com" || u.URL != r.url+"/api/users/alice" {
+	if u.Username != "alice" || u.Email != "alice@example.com" || u.URL != r.URL+"/api/users/alice" {
 		t.Errorf("me: %+v", u)
 	}
-	if len(u.Packages) != 1 || u.Packages[0].Name != "rocket" || u.Packages[0].HTMLURL != r.url+"/packages/rocket" {
+	if len(u.Packages) != 1 || u.Packages[0].Name != "rocket" || u.Packages[0].HTMLURL != r.URL+"/packages/rocket" {
 		t.Errorf("packages of alice: %+v", u.Packages)
 	}
 }
@@ -40,7 +40,7 @@ func TestMeRefused(t *testing.T) {
 // the meantime is used, and its failure is the call's.
 func TestCredentialPerRequest(t *testing.T) {
 	r := newRegistry(t)
-	keys := []string{r.addKey(r.addUser("alice"), "a"), r.addKey(r.addUser("bob"), "b")}
+	keys := []string{r.AddKey(t, r.AddUser(t, "alice"), "a"), r.AddKey(t, r.AddUser(t, "bob"), "b")}
 	calls := 0
 	c := r.client("")
 	c.Credential = func(context.Context) (string, error) {

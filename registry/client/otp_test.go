@@ -16,8 +16,8 @@ import (
 // wrong, then the right one publishes.
 func TestPublishOTPChallenges(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
-	secret := r.enrol(alice)
+	alice := r.AddUser(t, "alice")
+	secret := r.Enrol(t, alice)
 	token := r.deviceLogin(alice, oauth.ScopeWrite)
 	c := r.client("Bearer " + token)
 	tar, _ := build(t, metadata("rocket", "1.0.0"))
@@ -38,7 +38,7 @@ func TestPublishOTPChallenges(t *testing.T) {
 	}
 	wantNoSecret(t, err, token, wrong)
 
-	res, err := publish(c, tar, false, r.code(secret, 0))
+	res, err := publish(c, tar, false, r.Code(t, secret, 0))
 	if err != nil {
 		t.Fatalf("with the right code: %v", err)
 	}
@@ -51,12 +51,12 @@ func TestPublishOTPChallenges(t *testing.T) {
 func TestOwnersOTP(t *testing.T) {
 	r := newRegistry(t)
 	ctx := context.Background()
-	alice := r.addUser("alice")
-	r.addUser("bob")
-	secret := r.enrol(alice)
+	alice := r.AddUser(t, "alice")
+	r.AddUser(t, "bob")
+	secret := r.Enrol(t, alice)
 	c := r.client("Bearer " + r.deviceLogin(alice, oauth.ScopeWrite))
 	tar, _ := build(t, metadata("rocket", "1.0.0"))
-	if _, err := publish(c, tar, false, r.code(secret, 0)); err != nil {
+	if _, err := publish(c, tar, false, r.Code(t, secret, 0)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -68,16 +68,16 @@ func TestOwnersOTP(t *testing.T) {
 	if _, err := c.Owners(ctx, "rocket"); err != nil {
 		t.Fatal(err)
 	}
-	r.clock.Advance(twofactor.Period) // a code is accepted once per step
-	if err := c.AddOwner(ctx, "rocket", "bob", "maintainer", false, r.code(secret, 0)); err != nil {
+	r.Clock.Advance(twofactor.Period) // a code is accepted once per step
+	if err := c.AddOwner(ctx, "rocket", "bob", "maintainer", false, r.Code(t, secret, 0)); err != nil {
 		t.Fatal(err)
 	}
-	r.clock.Advance(twofactor.Period)
+	r.Clock.Advance(twofactor.Period)
 	err = c.RemoveOwner(ctx, "rocket", "bob", r.wrongCode(secret))
 	if !client.IsOTPInvalid(err) {
 		t.Fatalf("removing an owner with a wrong code: %v", err)
 	}
-	if err := c.RemoveOwner(ctx, "rocket", "bob", r.code(secret, 0)); err != nil {
+	if err := c.RemoveOwner(ctx, "rocket", "bob", r.Code(t, secret, 0)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -86,7 +86,7 @@ func TestOwnersOTP(t *testing.T) {
 // which is no challenge a code could answer.
 func TestWriteWithout2FA(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
+	alice := r.AddUser(t, "alice")
 	c := r.client("Bearer " + r.deviceLogin(alice, oauth.ScopeRepositories))
 	if _, err := c.Me(context.Background()); err != nil {
 		t.Fatal(err)
@@ -103,13 +103,13 @@ func TestWriteWithout2FA(t *testing.T) {
 // on which ship refreshes.
 func TestTokenExpired(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
+	alice := r.AddUser(t, "alice")
 	token := r.deviceLogin(alice)
 	c := r.client("Bearer " + token)
 	if _, err := c.Me(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	r.clock.Advance(oauth.DefaultAccessTTL + time.Second)
+	r.Clock.Advance(oauth.DefaultAccessTTL + time.Second)
 	_, err := c.Me(context.Background())
 	wantRefusal(t, err, http.StatusUnauthorized, "access token expired")
 	if !client.IsTokenExpired(err) || client.IsOTPRequired(err) {

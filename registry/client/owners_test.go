@@ -13,9 +13,9 @@ import (
 func TestOwners(t *testing.T) {
 	r := newRegistry(t)
 	ctx := context.Background()
-	alice, bob := r.addUser("alice"), r.addUser("bob")
-	r.addUser("carol")
-	c := r.client(r.addKey(alice, "write"))
+	alice, bob := r.AddUser(t, "alice"), r.AddUser(t, "bob")
+	r.AddUser(t, "carol")
+	c := r.client(r.AddKey(t, alice, "write"))
 	mustPublish(t, c, "rocket", "1.0.0")
 
 	wantOwners := func(want ...client.Owner) {
@@ -50,9 +50,9 @@ func TestOwners(t *testing.T) {
 	wantRefusal(t, err, http.StatusNotFound, "Page not found")
 	err = c.AddOwner(ctx, "no_such_package", "bob", "full", false, "")
 	wantRefusal(t, err, http.StatusNotFound, "Page not found")
-	err = r.client(r.addKey(bob, "write")).AddOwner(ctx, "rocket", "bob", "full", false, "")
+	err = r.client(r.AddKey(t, bob, "write")).AddOwner(ctx, "rocket", "bob", "full", false, "")
 	wantRefusal(t, err, http.StatusForbidden, "account not authorized for this action")
-	readOnly := r.client(r.addKey(alice, "read", store.Permission{Domain: "api", Resource: "read"}))
+	readOnly := r.client(r.AddKey(t, alice, "read", store.Permission{Domain: "api", Resource: "read"}))
 	err = readOnly.RemoveOwner(ctx, "rocket", "bob", "")
 	wantRefusal(t, err, http.StatusUnauthorized, "key not authorized for this action")
 
@@ -80,7 +80,7 @@ func TestOwners(t *testing.T) {
 func TestOwnerPathsEscaped(t *testing.T) {
 	r := newRegistry(t)
 	ctx := context.Background()
-	c := r.client(r.addKey(r.addUser("alice"), "write"))
+	c := r.client(r.AddKey(t, r.AddUser(t, "alice"), "write"))
 	mustPublish(t, c, "rocket", "1.0.0")
 
 	// "rocket/owners/alice" escaped is one unknown package, not the

@@ -15,8 +15,8 @@ import (
 
 func TestPublish(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
-	c := r.client(r.addKey(alice, "write"))
+	alice := r.AddUser(t, "alice")
+	c := r.client(r.AddKey(t, alice, "write"))
 	tar, built := build(t, metadata("rocket", "1.2.0"))
 
 	var mu sync.Mutex
@@ -32,10 +32,10 @@ func TestPublish(t *testing.T) {
 	want := map[string]string{
 		"Name":       "rocket",
 		"Version":    "1.2.0",
-		"URL":        r.url + "/api/packages/rocket/releases/1.2.0",
-		"HTMLURL":    r.url + "/packages/rocket/1.2.0",
+		"URL":        r.URL + "/api/packages/rocket/releases/1.2.0",
+		"HTMLURL":    r.URL + "/packages/rocket/1.2.0",
 		"Checksum":   hex.EncodeToString(built.OuterChecksum[:]),
-		"PackageURL": r.url + "/api/packages/rocket",
+		"PackageURL": r.URL + "/api/packages/rocket",
 	}
 	got := map[string]string{
 		"Name": res.Name, "Version": res.Version, "URL": res.URL, "HTMLURL": res.HTMLURL,
@@ -65,7 +65,7 @@ func TestPublish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pkg.Name != "rocket" || pkg.LatestVersion != "1.2.0" || len(pkg.Releases) != 1 || pkg.HTMLURL != r.url+"/packages/rocket" {
+	if pkg.Name != "rocket" || pkg.LatestVersion != "1.2.0" || len(pkg.Releases) != 1 || pkg.HTMLURL != r.URL+"/packages/rocket" {
 		t.Errorf("package after publishing: %+v", pkg)
 	}
 	if len(pkg.Owners) != 1 || pkg.Owners[0].Username != "alice" {
@@ -75,7 +75,7 @@ func TestPublish(t *testing.T) {
 
 func TestPublishReplace(t *testing.T) {
 	r := newRegistry(t)
-	c := r.client(r.addKey(r.addUser("alice"), "write"))
+	c := r.client(r.AddKey(t, r.AddUser(t, "alice"), "write"))
 	mustPublish(t, c, "rocket", "1.0.0")
 	meta := metadata("rocket", "1.0.0")
 	meta.Description = "Changed."
@@ -96,7 +96,7 @@ func TestPublishReplace(t *testing.T) {
 
 func TestPublishFieldErrors(t *testing.T) {
 	r := newRegistry(t)
-	c := r.client(r.addKey(r.addUser("alice"), "write"))
+	c := r.client(r.AddKey(t, r.AddUser(t, "alice"), "write"))
 
 	meta := metadata("rocket", "1.0.0")
 	meta.Requirements = []tarball.Requirement{{Name: "fuel", Requirement: "~> 1.0"}, {Name: "engine", Requirement: "~> 2.0"}}
@@ -144,12 +144,12 @@ func (c *countingReader) read() int64 {
 // nothing of the tarball.
 func TestRefusedUploadSendsNoBody(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
-	owner := r.client(r.addKey(alice, "write"))
+	alice := r.AddUser(t, "alice")
+	owner := r.client(r.AddKey(t, alice, "write"))
 	mustPublish(t, owner, "rocket", "1.0.0")
-	bob := r.addUser("bob")
-	readOnly := r.addKey(alice, "read", store.Permission{Domain: "api", Resource: "read"})
-	stranger := r.addKey(bob, "write")
+	bob := r.AddUser(t, "bob")
+	readOnly := r.AddKey(t, alice, "read", store.Permission{Domain: "api", Resource: "read"})
+	stranger := r.AddKey(t, bob, "write")
 
 	tar, _ := build(t, metadata("rocket", "1.1.0"))
 	tests := []struct {
@@ -193,8 +193,8 @@ func TestRefusedUploadSendsNoBody(t *testing.T) {
 // a fresh one; nothing of the first attempt is replayed.
 func TestPublishRetryWithFreshReader(t *testing.T) {
 	r := newRegistry(t)
-	alice := r.addUser("alice")
-	key := r.addKey(alice, "write")
+	alice := r.AddUser(t, "alice")
+	key := r.AddKey(t, alice, "write")
 	tar, _ := build(t, metadata("rocket", "1.0.0"))
 	tokens := []string{"expired-and-unknown", key}
 	calls := 0

@@ -9,10 +9,10 @@ import (
 
 func TestPackageScopedKeyWritesOnlyItsPackage(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
-	full := reg.addKey(alice, "full")
-	mine := reg.addKey(alice, "mine", permPackage("mine"))
-	otherRepo := reg.addKey(alice, "hexpm", store.Permission{Domain: "package", Resource: "hexpm/mine"})
+	alice := reg.AddUser(t, "alice")
+	full := reg.AddKey(t, alice, "full")
+	mine := reg.AddKey(t, alice, "mine", permPackage("mine"))
+	otherRepo := reg.AddKey(t, alice, "hexpm", store.Permission{Domain: "package", Resource: "hexpm/mine"})
 	reg.mustPublish(full, "other", "1.0.0")
 
 	// Its own package: a first release and a replacement, by either route.
@@ -46,9 +46,9 @@ func TestPackageScopedKeyWritesOnlyItsPackage(t *testing.T) {
 
 func TestReadOnlyKeyCannotWrite(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
-	full := reg.addKey(alice, "full")
-	read := reg.addKey(alice, "read", permRead)
+	alice := reg.AddUser(t, "alice")
+	full := reg.AddKey(t, alice, "full")
+	read := reg.AddKey(t, alice, "read", permRead)
 	reg.mustPublish(full, "base", "1.0.0")
 	notAllowed := "key not authorized for this action"
 
@@ -75,9 +75,9 @@ func TestReadOnlyKeyCannotWrite(t *testing.T) {
 
 func TestCredentialFailuresAnswerAsHexPM(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
-	full := reg.addKey(alice, "full")
-	revoked := reg.addKey(alice, "old")
+	alice := reg.AddUser(t, "alice")
+	full := reg.AddKey(t, alice, "full")
+	revoked := reg.AddKey(t, alice, "old")
 	reg.call("DELETE", "/api/keys/old", auth(full)).wantStatus(http.StatusOK)
 
 	tests := []struct {
@@ -116,12 +116,12 @@ func TestCredentialFailuresAnswerAsHexPM(t *testing.T) {
 
 func TestAuthEndpointAnswersWhatAKeyMayDo(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
+	alice := reg.AddUser(t, "alice")
 	keys := map[string]string{
-		"write":   reg.addKey(alice, "write", permWrite),
-		"read":    reg.addKey(alice, "read", permRead),
-		"full":    reg.addKey(alice, "full"),
-		"package": reg.addKey(alice, "package", permPackage("mine")),
+		"write":   reg.AddKey(t, alice, "write", permWrite),
+		"read":    reg.AddKey(t, alice, "read", permRead),
+		"full":    reg.AddKey(t, alice, "full"),
+		"package": reg.AddKey(t, alice, "package", permPackage("mine")),
 	}
 	tests := []struct {
 		key, query string

@@ -29,7 +29,7 @@ type rawConn struct {
 
 func (r *testRegistry) dial() *rawConn {
 	r.t.Helper()
-	conn, err := net.Dial("tcp", strings.TrimPrefix(r.url, "http://"))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(r.URL, "http://"))
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -100,14 +100,14 @@ func (c *rawConn) wantFinal(status int, message string) map[string]any {
 
 func TestUploadIsAuthorisedBeforeContinue(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
-	owner := reg.addKey(alice, "write")
+	alice := reg.AddUser(t, "alice")
+	owner := reg.AddKey(t, alice, "write")
 	reg.mustPublish(owner, "base", "1.0.0")
-	readOnly := reg.addKey(alice, "read", permRead)
-	otherPackage := reg.addKey(alice, "other", permPackage("other"))
-	revoked := reg.addKey(alice, "revoked")
+	readOnly := reg.AddKey(t, alice, "read", permRead)
+	otherPackage := reg.AddKey(t, alice, "other", permPackage("other"))
+	revoked := reg.AddKey(t, alice, "revoked")
 	reg.call("DELETE", "/api/keys/revoked", auth(owner)).wantStatus(http.StatusOK)
-	stranger := reg.addKey(reg.addUser("bob"), "write", permWrite)
+	stranger := reg.AddKey(t, reg.AddUser(t, "bob"), "write", permWrite)
 
 	tar := build(t, metadata("base", "1.1.0"))
 	tests := []struct {
@@ -158,7 +158,7 @@ func TestUploadIsAuthorisedBeforeContinue(t *testing.T) {
 
 func TestUploadSizeLimits(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 
 	t.Run("declared length over 16 MiB is refused before the body is read", func(t *testing.T) {
 		for _, expect := range []bool{false, true} {

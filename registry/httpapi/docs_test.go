@@ -16,6 +16,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/blob"
 	"github.com/hexship/ship/registry/gc"
 	"github.com/hexship/ship/registry/store"
@@ -65,7 +66,7 @@ func (r *testRegistry) wantDocs(nameVersion string, want []byte) {
 // a replace of the release keeps the docs; a removal leaves nothing.
 func TestDocsReuploadDeletesTheOldBlob(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	const docsPath = "/api/packages/base/releases/1.0.0/docs"
 
@@ -121,8 +122,8 @@ func (h *hookedBlobs) Put(ctx context.Context, key string, r io.Reader) (int64, 
 // fails, and leaves no blob behind.
 func TestFailedDocsUploadLeavesNothing(t *testing.T) {
 	hooked := &hookedBlobs{}
-	reg := newRegistryAt(t, t.TempDir(), func(b blob.Store) blob.Store { hooked.Store = b; return hooked })
-	key := reg.addKey(reg.addUser("alice"), "k")
+	reg := newRegistry(t, shipyardtest.WrapBlobs(func(b blob.Store) blob.Store { hooked.Store = b; return hooked }))
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "keep", "1.0.0")
 	reg.mustPublish(key, "base", "1.0.0")
 	hooked.afterDocs = func() {
@@ -139,18 +140,18 @@ func TestFailedDocsUploadLeavesNothing(t *testing.T) {
 // crash left behind.
 func TestGCKeepsCurrentDocs(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	docs := docsOf(t, "current")
 	reg.call("POST", "/api/packages/base/releases/1.0.0/docs", auth(key), body(mediaTar, docs)).wantStatus(http.StatusCreated)
 	current := reg.docsBlobs()
 	// Docs replaced by an upload killed before it deleted them.
 	const stray = "docs/base/base-1.0.0-0123456789abcdef.tar.gz"
-	if _, err := reg.b.Blobs.Put(t.Context(), stray, bytes.NewReader(docsOf(t, "replaced"))); err != nil {
+	if _, err := reg.Backends.Blobs.Put(t.Context(), stray, bytes.NewReader(docsOf(t, "replaced"))); err != nil {
 		t.Fatal(err)
 	}
 	var deleted []string
-	rep, err := gc.Collect(t.Context(), reg.b.Store, reg.b.Blobs, gc.Options{Deleted: func(key string, _ blob.Info) {
+	rep, err := gc.Collect(t.Context(), reg.Backends.Store, reg.Backends.Blobs, gc.Options{Deleted: func(key string, _ blob.Info) {
 		deleted = append(deleted, key)
 	}})
 	if err != nil {
@@ -192,9 +193,9 @@ func TestDocsOfAnUpgradedRegistry(t *testing.T) {
 	}
 	db.Close()
 
-	reg := newRegistryAt(t, dataDir, nil)
+	reg := newRegistry(t, shipyardtest.DataDir(dataDir))
 	legacy := docsOf(t, "from before")
-	if _, err := reg.b.Blobs.Put(t.Context(), "docs/base-1.0.0.tar.gz", bytes.NewReader(legacy)); err != nil {
+	if _, err := reg.Backends.Blobs.Put(t.Context(), "docs/base-1.0.0.tar.gz", bytes.NewReader(legacy)); err != nil {
 		t.Fatal(err)
 	}
 	reg.wantDocs("base-1.0.0", legacy)
@@ -202,9 +203,9 @@ func TestDocsOfAnUpgradedRegistry(t *testing.T) {
 		t.Error("has_docs is not set after the upgrade")
 	}
 
-	alice := reg.addUser("alice")
-	key := reg.addKey(alice, "k")
-	if err := reg.b.Store.Update(t.Context(), func(tx store.Tx) error {
+	alice := reg.AddUser(t, "alice")
+	key := reg.AddKey(t, alice, "k")
+	if err := reg.Backends.Store.Update(t.Context(), func(tx store.Tx) error {
 		return tx.SetOwner(t.Context(), 1, alice.ID, store.LevelFull)
 	}); err != nil {
 		t.Fatal(err)
@@ -222,10 +223,10 @@ func TestDocsOfAnUpgradedRegistry(t *testing.T) {
 // refetch and the server a rebuild.
 func TestDocsLeaveTheSignedIndexAlone(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	generation := func() int64 {
-		gen, err := reg.b.Store.IndexGeneration(context.Background())
+		gen, err := reg.Backends.Store.IndexGeneration(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -29,7 +29,7 @@ func compressed(t *testing.T, v any) []byte {
 
 func TestErlangTermBodiesBothWays(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 
 	// A request in terms, answered in terms, as hex_core talks.
@@ -43,7 +43,7 @@ func TestErlangTermBodiesBothWays(t *testing.T) {
 		t.Errorf("status in the term is %#v, want the integer 404", status)
 	}
 
-	reg.addUser("bob")
+	reg.AddUser(t, "bob")
 	reg.call("PUT", "/api/packages/base/owners/bob", auth(key), acceptErlang,
 		etfBody(t, map[string]any{"level": "maintainer", "transfer": false})).wantStatus(http.StatusNoContent)
 	owners := reg.call("GET", "/api/packages/base/owners", acceptErlang).wantStatus(http.StatusOK)
@@ -80,7 +80,7 @@ func TestErlangTermBodiesBothWays(t *testing.T) {
 
 func TestBadErlangTermBodiesAreRefused(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	params := map[string]any{"name": "ci", "permissions": []any{map[string]any{"domain": "api", "resource": "read"}}}
 
 	tests := []struct {

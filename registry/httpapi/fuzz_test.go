@@ -16,7 +16,7 @@ import (
 // broken envelope.
 func FuzzRequestBodies(f *testing.F) {
 	reg := newRegistry(f)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(f, reg.AddUser(f, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 
 	term := func(v any) []byte {
@@ -57,7 +57,7 @@ func FuzzRequestBodies(f *testing.F) {
 		if !validHeaderValue(contentType) {
 			t.Skip("no HTTP client can send this content-type")
 		}
-		q, err := http.NewRequest(ep.method, reg.url+ep.path, bytes.NewReader(data))
+		q, err := http.NewRequest(ep.method, reg.URL+ep.path, bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}

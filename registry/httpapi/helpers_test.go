@@ -2,33 +2,27 @@ package httpapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/hexship/ship/internal/testclock"
-	"github.com/hexship/ship/registry/apikey"
-	"github.com/hexship/ship/registry/blob"
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/etf"
 	"github.com/hexship/ship/registry/repofile"
-	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/tarball"
 )
 
 // repoName is the repository the test registry hosts; package-scoped keys
 // name it ("shipyard/NAME").
-const repoName = "shipyard"
+const repoName = shipyardtest.RepoName
 
 // Media types as clients send them.
 const (
@@ -37,75 +31,21 @@ const (
 	mediaTar    = "application/octet-stream"
 )
 
-// start is when every test registry's clock begins. It is far from the
-// wall clock on purpose, so that code reading the wall clock instead of
-// Config.Now shows.
-var start = time.Date(2030, time.March, 14, 15, 9, 26, 0, time.UTC)
+// start is when every test registry's clock begins.
+var start = shipyardtest.DefaultStart
 
-// testRegistry is a shipyard over a real SQLite file and blob directory in
-// a temporary directory, served on a loopback port.
+// testRegistry is a whole shipyard (see shipyardtest) with the request
+// helpers of these tests.
 type testRegistry struct {
-	t       testing.TB
-	url     string // base URL, no trailing slash
-	dataDir string
-	b       *server.Backends
-	clock   *testclock.Clock
-	pub     []byte // the repository's public key, PEM
+	t testing.TB
+	*shipyardtest.Registry
+	pub []byte // the repository's public key, PEM
 }
 
-func newRegistry(t testing.TB) *testRegistry {
+// newRegistry starts a registry for t; opts are shipyardtest's.
+func newRegistry(t testing.TB, opts ...shipyardtest.Option) *testRegistry {
 	t.Helper()
-	return newRegistryAt(t, t.TempDir(), nil)
-}
-
-// newRegistryAt is newRegistry on the data directory dataDir, which may
-// hold a registry already. wrap, when set, wraps the blob store the
-// server uses (the test's own view, blobFiles, reads the directory).
-func newRegistryAt(t testing.TB, dataDir string, wrap func(blob.Store) blob.Store) *testRegistry {
-	t.Helper()
-	b, err := server.Open(context.Background(), server.Storage{DataDir: dataDir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	if wrap != nil {
-		b.Blobs = wrap(b.Blobs)
-	}
-	c := testclock.New(start)
-	srv := httptest.NewUnstartedServer(nil)
-	url := "http://" + srv.Listener.Addr().String()
-	srv.Config.Handler = server.Handler(server.Config{RepoName: repoName, PublicURL: url, Now: c.Now}, b)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &testRegistry{t: t, url: url, dataDir: dataDir, b: b, clock: c}
-}
-
-// addUser creates an account directly in the store.
-func (r *testRegistry) addUser(name string) *store.User {
-	r.t.Helper()
-	ctx := context.Background()
-	u := &store.User{Username: name, Email: name + "@example.com"}
-	if err := r.b.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateUser(ctx, u) }); err != nil {
-		r.t.Fatal(err)
-	}
-	return u
-}
-
-// addKey creates an API key for u directly in the store, as `shipyard key
-// add` does, and returns its secret. No permissions means {api}.
-func (r *testRegistry) addKey(u *store.User, name string, perms ...store.Permission) string {
-	r.t.Helper()
-	if len(perms) == 0 {
-		perms = []store.Permission{{Domain: "api"}}
-	}
-	ctx := context.Background()
-	secret := apikey.NewSecret()
-	lookup, verify := r.b.Keys.Hash(secret)
-	key := &store.Key{UserID: u.ID, Name: name, Lookup: lookup, Verify: verify, Permissions: perms}
-	if err := r.b.Store.Update(ctx, func(tx store.Tx) error { return tx.CreateKey(ctx, key) }); err != nil {
-		r.t.Fatal(err)
-	}
-	return secret
+	return &testRegistry{t: t, Registry: shipyardtest.Start(t, opts...)}
 }
 
 // Permissions used throughout.
@@ -175,7 +115,7 @@ type response struct {
 // call sends one request to the registry.
 func (r *testRegistry) call(method, path string, opts ...option) *response {
 	r.t.Helper()
-	q, err := http.NewRequest(method, r.url+path, nil)
+	q, err := http.NewRequest(method, r.URL+path, nil)
 	if err != nil {
 		r.t.Fatal(err)
 	}
@@ -333,7 +273,7 @@ func (r *testRegistry) mustPublish(key, name, version string) []byte {
 func (r *testRegistry) blobFiles() []string {
 	r.t.Helper()
 	var files []string
-	root := filepath.Join(r.dataDir, "blobs")
+	root := filepath.Join(r.DataDir, "blobs")
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err

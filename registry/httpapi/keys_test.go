@@ -37,7 +37,7 @@ func TestKeysLifecycle(t *testing.T) {
 	for _, f := range formats {
 		t.Run(f.name, func(t *testing.T) {
 			reg := newRegistry(t)
-			boot := reg.addKey(reg.addUser("alice"), "boot")
+			boot := reg.AddKey(t, reg.AddUser(t, "alice"), "boot")
 			call := func(method, path, key string, v any) *response {
 				t.Helper()
 				opts := []option{f.accept}
@@ -64,7 +64,7 @@ func TestKeysLifecycle(t *testing.T) {
 				"name":        "ci",
 				"permissions": []any{map[string]any{"domain": "api", "resource": "read"}},
 			}).wantStatus(http.StatusCreated)
-			if loc := resp.header.Get("Location"); loc != reg.url+"/api/keys/ci" {
+			if loc := resp.header.Get("Location"); loc != reg.URL+"/api/keys/ci" {
 				t.Errorf("location %q", loc)
 			}
 			created := resp.object()
@@ -80,13 +80,13 @@ func TestKeysLifecycle(t *testing.T) {
 			}
 
 			// Usable at once, with the permissions it was given.
-			usedAt := reg.clock.Now()
+			usedAt := reg.Clock.Now()
 			call("GET", "/api/users/me", secret, nil).wantStatus(http.StatusOK)
 			call("POST", "/api/keys", secret, map[string]any{"name": "escalate"}).
 				wantError(http.StatusUnauthorized, "key not authorized for this action", nil)
 
 			// Never shown again; its last use is.
-			reg.clock.Advance(time.Minute)
+			reg.Clock.Advance(time.Minute)
 			shown := call("GET", "/api/keys/ci", boot, nil).wantStatus(http.StatusOK).object()
 			if shown["secret"] != nil {
 				t.Errorf("GET /api/keys/ci shows the secret")
@@ -119,7 +119,7 @@ func TestKeysLifecycle(t *testing.T) {
 			}
 
 			// Revoke one: it stops working and disappears.
-			revokedAt := reg.clock.Now()
+			revokedAt := reg.Clock.Now()
 			rv := call("DELETE", "/api/keys/ci", boot, nil).wantStatus(http.StatusOK).object()
 			if rv["name"] != "ci" || rv["revoke_at"] != f.time(revokedAt) {
 				t.Errorf("revoked key view: %s", show(rv))
@@ -155,9 +155,9 @@ func TestKeysLifecycle(t *testing.T) {
 
 func TestKeyLastUseFollowsTheClientAndTheClock(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addUser("alice")
-	boot := reg.addKey(alice, "boot")
-	ci := reg.addKey(alice, "ci", permRead)
+	alice := reg.AddUser(t, "alice")
+	boot := reg.AddKey(t, alice, "boot")
+	ci := reg.AddKey(t, alice, "ci", permRead)
 
 	lastUse := func() string {
 		t.Helper()
@@ -167,14 +167,14 @@ func TestKeyLastUseFollowsTheClientAndTheClock(t *testing.T) {
 		t.Fatalf("an unused key has last_use %s", got)
 	}
 	reg.call("GET", "/api/users/me", auth(ci), header("User-Agent", "hex/2.5.1 (elixir/1.19.0)")).wantStatus(http.StatusOK)
-	first := show(map[string]any{"used_at": jsonTime(reg.clock.Now()), "ip": "127.0.0.1", "user_agent": "hex/2.5.1 (elixir/1.19.0)"})
+	first := show(map[string]any{"used_at": jsonTime(reg.Clock.Now()), "ip": "127.0.0.1", "user_agent": "hex/2.5.1 (elixir/1.19.0)"})
 	if got := lastUse(); got != first {
 		t.Errorf("last_use %s, want %s", got, first)
 	}
 
-	reg.clock.Advance(2 * time.Hour)
+	reg.Clock.Advance(2 * time.Hour)
 	reg.call("GET", "/api/users/me", auth(ci), header("User-Agent", "rebar3/3.25.0")).wantStatus(http.StatusOK)
-	second := show(map[string]any{"used_at": jsonTime(reg.clock.Now()), "ip": "127.0.0.1", "user_agent": "rebar3/3.25.0"})
+	second := show(map[string]any{"used_at": jsonTime(reg.Clock.Now()), "ip": "127.0.0.1", "user_agent": "rebar3/3.25.0"})
 	if got := lastUse(); got != second {
 		t.Errorf("last_use %s, want %s", got, second)
 	}

@@ -16,8 +16,8 @@ import (
 // client could not read.
 func FuzzOAuthBodies(f *testing.F) {
 	reg := newRegistry(f)
-	u := reg.addUser("alice")
-	key := reg.addKey(u, "k")
+	u := reg.AddUser(f, "alice")
+	key := reg.AddKey(f, u, "k")
 	tok := reg.deviceLogin(u)
 	for _, seed := range []struct {
 		endpoint    uint8
@@ -41,7 +41,7 @@ func FuzzOAuthBodies(f *testing.F) {
 		if !validHeaderValue(contentType) {
 			t.Skip("no HTTP client can send this content-type")
 		}
-		q, err := http.NewRequest("POST", reg.url+path, bytes.NewReader(data))
+		q, err := http.NewRequest("POST", reg.URL+path, bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,14 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/store"
-	"github.com/hexship/ship/registry/throttle"
-	"github.com/hexship/ship/registry/twofactor"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
 // form sends params urlencoded, as RFC 6749 clients do.
@@ -21,18 +16,6 @@ func form(params map[string]string) option {
 		v.Set(k, x)
 	}
 	return body("application/x-www-form-urlencoded", []byte(v.Encode()))
-}
-
-// devices is the approval side of the device flow, over the registry's
-// own store and secret: what the website calls when a person clicks
-// "Authorize".
-func (r *testRegistry) devices() *oauth.Service {
-	r.t.Helper()
-	s, err := oauth.New(oauth.Config{Store: r.b.Store, Keys: r.b.Keys, Secret: r.b.Secret, PublicURL: r.url, Now: r.clock.Now})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return s
 }
 
 // startDevice asks for a device code as ship does and returns the answer.
@@ -78,47 +61,10 @@ func tokensOf(p *response) tokens {
 func (r *testRegistry) deviceLogin(u *store.User, scopes ...string) tokens {
 	r.t.Helper()
 	d := r.startDevice("api repositories")
-	if err := r.devices().Approve(context.Background(), d["user_code"].(string), u, scopes, store.KeyUse{IP: "127.0.0.1"}); err != nil {
+	if err := r.OAuth(r.t).Approve(context.Background(), d["user_code"].(string), u, scopes, store.KeyUse{IP: "127.0.0.1"}); err != nil {
 		r.t.Fatal(err)
 	}
 	return tokensOf(r.poll(d["device_code"].(string)))
-}
-
-// enrol turns on TOTP for u and returns the secret.
-func (r *testRegistry) enrol(u *store.User) string {
-	r.t.Helper()
-	secret, err := twofactor.NewSecret()
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	if _, err := r.checker().Enroll(context.Background(), u.ID, secret, r.code(secret, 0)); err != nil {
-		r.t.Fatal(err)
-	}
-	// The enrolment used this step's code; move on so tests start fresh.
-	r.clock.Advance(twofactor.Period)
-	return secret
-}
-
-func (r *testRegistry) checker() *twofactor.Checker {
-	r.t.Helper()
-	sealer, err := twofactor.NewSealer(r.b.Secret)
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return &twofactor.Checker{Store: r.b.Store, Sealer: sealer, Throttle: &throttle.Throttle{Store: r.b.Store, Now: r.clock.Now}, Now: r.clock.Now}
-}
-
-// code is the TOTP code of secret at the registry's clock plus offset
-// time steps.
-func (r *testRegistry) code(secret string, offset int) string {
-	r.t.Helper()
-	c, err := totp.GenerateCodeCustom(secret, r.clock.Now().Add(time.Duration(offset)*twofactor.Period), totp.ValidateOpts{
-		Period: uint(twofactor.Period / time.Second), Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1,
-	})
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	return c
 }
 
 // bearer authorises a request with an access token.

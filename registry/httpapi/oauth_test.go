@@ -31,7 +31,7 @@ func TestDeviceAuthorizationAnswersAsHexPM(t *testing.T) {
 	if dc, _ := d["device_code"].(string); len(dc) < 43 {
 		t.Errorf("device_code %q: want at least 256 bits", dc)
 	}
-	if d["verification_uri"] != r.url+"/oauth/device" || d["verification_uri_complete"] != r.url+"/oauth/device?user_code="+code {
+	if d["verification_uri"] != r.URL+"/oauth/device" || d["verification_uri_complete"] != r.URL+"/oauth/device?user_code="+code {
 		t.Errorf("verification URIs %v, %v", d["verification_uri"], d["verification_uri_complete"])
 	}
 	if d["expires_in"] != int64(600) || d["interval"] != int64(5) {
@@ -59,20 +59,20 @@ func TestDevicePendingThenSlowDown(t *testing.T) {
 	// Polling again at once is faster than the interval.
 	r.poll(dc).wantOAuthError(http.StatusBadRequest, "slow_down")
 	// The interval is now 10 s: 5 s later is still too early...
-	r.clock.Advance(5 * time.Second)
+	r.Clock.Advance(5 * time.Second)
 	r.poll(dc).wantOAuthError(http.StatusBadRequest, "slow_down")
 	// ...and after a full slowed-down interval the poll is answered.
-	r.clock.Advance(15 * time.Second)
+	r.Clock.Advance(15 * time.Second)
 	r.poll(dc).wantOAuthError(http.StatusBadRequest, "authorization_pending")
 }
 
 func TestDeviceExpiredCode(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	d := r.startDevice("api")
-	r.clock.Advance(oauth.DeviceCodeTTL)
+	r.Clock.Advance(oauth.DeviceCodeTTL)
 	r.poll(d["device_code"].(string)).wantOAuthError(http.StatusBadRequest, "expired_token")
-	err := r.devices().Approve(context.Background(), d["user_code"].(string), u, nil, store.KeyUse{})
+	err := r.OAuth(t).Approve(context.Background(), d["user_code"].(string), u, nil, store.KeyUse{})
 	if !errors.Is(err, oauth.ErrExpiredCode) {
 		t.Fatalf("approving an expired code: %v, want %v", err, oauth.ErrExpiredCode)
 	}
@@ -80,13 +80,13 @@ func TestDeviceExpiredCode(t *testing.T) {
 
 func TestDeviceDeniedCode(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	d := r.startDevice("api")
-	if err := r.devices().Deny(context.Background(), strings.ToLower(d["user_code"].(string)), u, store.KeyUse{}); err != nil {
+	if err := r.OAuth(t).Deny(context.Background(), strings.ToLower(d["user_code"].(string)), u, store.KeyUse{}); err != nil {
 		t.Fatal(err)
 	}
 	r.poll(d["device_code"].(string)).wantOAuthError(http.StatusForbidden, "access_denied")
-	err := r.devices().Approve(context.Background(), d["user_code"].(string), u, nil, store.KeyUse{})
+	err := r.OAuth(t).Approve(context.Background(), d["user_code"].(string), u, nil, store.KeyUse{})
 	if !errors.Is(err, oauth.ErrProcessedCode) {
 		t.Fatalf("approving a denied code: %v, want %v", err, oauth.ErrProcessedCode)
 	}
@@ -94,17 +94,17 @@ func TestDeviceDeniedCode(t *testing.T) {
 
 func TestDeviceCodeSingleUse(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	d := r.startDevice("api repositories")
 	code := d["user_code"].(string)
-	if err := r.devices().Approve(context.Background(), code[:4]+"-"+code[4:], u, nil, store.KeyUse{}); err != nil {
+	if err := r.OAuth(t).Approve(context.Background(), code[:4]+"-"+code[4:], u, nil, store.KeyUse{}); err != nil {
 		t.Fatal(err)
 	}
 	tok := tokensOf(r.poll(d["device_code"].(string)))
 	if tok.refresh == "" {
 		t.Fatal("no refresh token from the device grant")
 	}
-	r.clock.Advance(oauth.PollInterval)
+	r.Clock.Advance(oauth.PollInterval)
 	r.poll(d["device_code"].(string)).wantOAuthError(http.StatusBadRequest, "invalid_grant")
 	// The tokens of the first poll still work.
 	me := r.call("GET", "/api/users/me", bearer(tok.access)).wantStatus(http.StatusOK).object()
@@ -119,9 +119,9 @@ func TestDeviceCodeSingleUse(t *testing.T) {
 
 func TestApprovalWithout2FAGrantsReadOnly(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	d := r.startDevice("api repositories")
-	err := r.devices().Approve(context.Background(), d["user_code"].(string), u, []string{oauth.ScopeWrite}, store.KeyUse{})
+	err := r.OAuth(t).Approve(context.Background(), d["user_code"].(string), u, []string{oauth.ScopeWrite}, store.KeyUse{})
 	if !errors.Is(err, oauth.ErrWriteNeeds2FA) {
 		t.Fatalf("approving api:write without 2FA: %v, want %v", err, oauth.ErrWriteNeeds2FA)
 	}
@@ -133,8 +133,8 @@ func TestApprovalWithout2FAGrantsReadOnly(t *testing.T) {
 
 func TestWritesNeedTOTP(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
-	secret := r.enrol(u)
+	u := r.AddUser(t, "ada")
+	secret := r.Enrol(t, u)
 	tok := r.deviceLogin(u, oauth.ScopeWrite)
 	tar := build(t, metadata("otp_pkg", "1.0.0"))
 	publish := func(opts ...option) *response {
@@ -145,30 +145,30 @@ func TestWritesNeedTOTP(t *testing.T) {
 	p.wantError(http.StatusUnauthorized, "Two-factor authentication required. Include X-Hex-OTP header with your TOTP code.", nil)
 	p.wantChallenge(`Bearer realm="hex", error="totp_required"`)
 	p = publish(otpHeader("000000"))
-	if r.code(secret, 0) == "000000" {
+	if r.Code(t, secret, 0) == "000000" {
 		t.Skip("the real code happens to be 000000")
 	}
 	p.wantError(http.StatusUnauthorized, "Invalid two-factor authentication code", nil)
 	p.wantChallenge(`Bearer realm="hex", error="invalid_totp"`)
 
-	publish(otpHeader(r.code(secret, 0))).wantStatus(http.StatusCreated)
+	publish(otpHeader(r.Code(t, secret, 0))).wantStatus(http.StatusCreated)
 	// The Hex client sends the same code again for the docs: same session,
 	// same step, accepted.
-	r.call("POST", "/api/packages/otp_pkg/releases/1.0.0/retire", bearer(tok.access), otpHeader(r.code(secret, 0)),
+	r.call("POST", "/api/packages/otp_pkg/releases/1.0.0/retire", bearer(tok.access), otpHeader(r.Code(t, secret, 0)),
 		jsonBody(t, map[string]any{"reason": "other", "message": "test"})).wantStatus(http.StatusNoContent)
 	// Reads need no code.
 	r.call("GET", "/api/packages/otp_pkg", bearer(tok.access)).wantStatus(http.StatusOK)
 	// API keys are not asked for one, as on hex.pm.
-	key := r.addKey(u, "ci")
+	key := r.AddKey(t, u, "ci")
 	r.call("DELETE", "/api/packages/otp_pkg/releases/1.0.0/retire", auth(key)).wantStatus(http.StatusNoContent)
 }
 
 func TestWritesRefusedWhen2FADisabledAfterLogin(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
-	r.enrol(u)
+	u := r.AddUser(t, "ada")
+	r.Enrol(t, u)
 	tok := r.deviceLogin(u, oauth.ScopeWrite)
-	if err := r.checker().Disable(context.Background(), u.ID); err != nil {
+	if err := r.Checker(t).Disable(context.Background(), u.ID); err != nil {
 		t.Fatal(err)
 	}
 	r.call("POST", "/api/packages/x/releases", bearer(tok.access), otpHeader("123456"), body(mediaTar, build(t, metadata("x", "1.0.0")))).
@@ -177,30 +177,30 @@ func TestWritesRefusedWhen2FADisabledAfterLogin(t *testing.T) {
 
 func TestOTPReplayAcrossSessionsRefused(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
-	secret := r.enrol(u)
+	u := r.AddUser(t, "ada")
+	secret := r.Enrol(t, u)
 	laptop := r.deviceLogin(u, oauth.ScopeWrite)
-	r.clock.Advance(oauth.PollInterval)
+	r.Clock.Advance(oauth.PollInterval)
 	stolen := r.deviceLogin(u, oauth.ScopeWrite)
-	code := r.code(secret, 0)
+	code := r.Code(t, secret, 0)
 	r.call("POST", "/api/packages/p1/releases", bearer(laptop.access), otpHeader(code), body(mediaTar, build(t, metadata("p1", "1.0.0")))).
 		wantStatus(http.StatusCreated)
 	// The same code, seen by another session within its window, is a replay.
 	r.call("POST", "/api/packages/p2/releases", bearer(stolen.access), otpHeader(code), body(mediaTar, build(t, metadata("p2", "1.0.0")))).
 		wantError(http.StatusUnauthorized, "Invalid two-factor authentication code", nil)
 	// The next step's code works for it.
-	r.clock.Advance(twofactor.Period)
-	r.call("POST", "/api/packages/p2/releases", bearer(stolen.access), otpHeader(r.code(secret, 0)), body(mediaTar, build(t, metadata("p2", "1.0.0")))).
+	r.Clock.Advance(twofactor.Period)
+	r.call("POST", "/api/packages/p2/releases", bearer(stolen.access), otpHeader(r.Code(t, secret, 0)), body(mediaTar, build(t, metadata("p2", "1.0.0")))).
 		wantStatus(http.StatusCreated)
 }
 
 func TestOTPRateLimit(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
-	secret := r.enrol(u)
+	u := r.AddUser(t, "ada")
+	secret := r.Enrol(t, u)
 	tok := r.deviceLogin(u, oauth.ScopeWrite)
 	wrong := "000000"
-	if r.code(secret, 0) == wrong || r.code(secret, -1) == wrong || r.code(secret, 1) == wrong {
+	if r.Code(t, secret, 0) == wrong || r.Code(t, secret, -1) == wrong || r.Code(t, secret, 1) == wrong {
 		wrong = "999999"
 	}
 	for i := 0; i < twofactor.UserLimit.Max; i++ {
@@ -208,18 +208,18 @@ func TestOTPRateLimit(t *testing.T) {
 			wantError(http.StatusUnauthorized, "Invalid two-factor authentication code", nil)
 	}
 	// Locked out: even the right code is refused, with 429 and no challenge.
-	p := r.call("DELETE", "/api/keys/none", bearer(tok.access), otpHeader(r.code(secret, 0)))
+	p := r.call("DELETE", "/api/keys/none", bearer(tok.access), otpHeader(r.Code(t, secret, 0)))
 	p.wantError(http.StatusTooManyRequests, "Too many failed two-factor authentication attempts. Please try again later.", nil)
 	p.wantChallenge("")
-	r.clock.Advance(twofactor.UserLimit.Window + time.Second)
-	r.call("DELETE", "/api/keys/none", bearer(tok.access), otpHeader(r.code(secret, 0))).wantStatus(http.StatusNotFound)
+	r.Clock.Advance(twofactor.UserLimit.Window + time.Second)
+	r.call("DELETE", "/api/keys/none", bearer(tok.access), otpHeader(r.Code(t, secret, 0))).wantStatus(http.StatusNotFound)
 }
 
 func TestRefreshRotation(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	first := r.deviceLogin(u)
-	r.clock.Advance(time.Minute)
+	r.Clock.Advance(time.Minute)
 	second := tokensOf(r.refresh(first.refresh))
 	if second.refresh == "" || second.refresh == first.refresh || second.access == first.access {
 		t.Fatalf("refresh did not rotate: %+v then %+v", first, second)
@@ -227,13 +227,13 @@ func TestRefreshRotation(t *testing.T) {
 	r.call("GET", "/api/users/me", bearer(second.access)).wantStatus(http.StatusOK)
 	// The session keeps its first expiry: 30 days from approval, however
 	// often it is refreshed.
-	r.clock.Advance(oauth.SessionTTL - time.Minute)
+	r.Clock.Advance(oauth.SessionTTL - time.Minute)
 	r.refresh(second.refresh).wantOAuthError(http.StatusBadRequest, "invalid_grant")
 }
 
 func TestRefreshGraceWindowReturnsSamePair(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	first := r.deviceLogin(u)
 	// Eight processes refresh with the same token at once: all succeed,
 	// all get one pair.
@@ -250,7 +250,7 @@ func TestRefreshGraceWindowReturnsSamePair(t *testing.T) {
 			t.Fatalf("concurrent refreshes got different pairs: %+v and %+v", want, tok)
 		}
 	}
-	r.clock.Advance(oauth.RefreshGrace)
+	r.Clock.Advance(oauth.RefreshGrace)
 	if tok := tokensOf(r.refresh(first.refresh)); tok != want {
 		t.Fatalf("refresh within the grace window: %+v, want %+v", tok, want)
 	}
@@ -260,10 +260,10 @@ func TestRefreshGraceWindowReturnsSamePair(t *testing.T) {
 
 func TestRefreshReuseAfterGraceRevokesSession(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	first := r.deviceLogin(u)
 	second := tokensOf(r.refresh(first.refresh))
-	r.clock.Advance(oauth.RefreshGrace + time.Second)
+	r.Clock.Advance(oauth.RefreshGrace + time.Second)
 	// The old refresh token again, after the grace window: a stolen copy.
 	r.refresh(first.refresh).wantOAuthError(http.StatusBadRequest, "invalid_grant")
 	// The whole session is gone: the legitimate pair too.
@@ -273,9 +273,9 @@ func TestRefreshReuseAfterGraceRevokesSession(t *testing.T) {
 
 func TestExpiredAccessTokenAsksForRefresh(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	tok := r.deviceLogin(u)
-	r.clock.Advance(oauth.DefaultAccessTTL)
+	r.Clock.Advance(oauth.DefaultAccessTTL)
 	r.call("GET", "/api/users/me", bearer(tok.access)).
 		wantChallenge(`Bearer realm="hex", error="token_expired"`).
 		wantError(http.StatusUnauthorized, "access token expired", nil)
@@ -288,7 +288,7 @@ func TestExpiredAccessTokenAsksForRefresh(t *testing.T) {
 
 func TestRevoke(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
+	u := r.AddUser(t, "ada")
 	revoke := func(params map[string]string) {
 		t.Helper()
 		p := r.call("POST", "/api/oauth/revoke", form(params)).wantStatus(http.StatusOK)
@@ -310,7 +310,7 @@ func TestRevoke(t *testing.T) {
 	r.call("GET", "/api/users/me", bearer(a2.access)).wantStatus(http.StatusUnauthorized)
 
 	// revoke_by_hash: hex SHA-256 of the refresh token.
-	r.clock.Advance(oauth.PollInterval)
+	r.Clock.Advance(oauth.PollInterval)
 	b := r.deviceLogin(u)
 	r.call("POST", "/api/oauth/revoke_by_hash", form(map[string]string{"token_hash": oauth.HashToken(b.refresh)})).wantStatus(http.StatusOK)
 	r.refresh(b.refresh).wantOAuthError(http.StatusBadRequest, "invalid_grant")
@@ -318,8 +318,8 @@ func TestRevoke(t *testing.T) {
 
 func TestClientCredentialsExchange(t *testing.T) {
 	r := newRegistry(t)
-	u := r.addUser("ada")
-	key := r.addKey(u, "reader", permRead)
+	u := r.AddUser(t, "ada")
+	key := r.AddKey(t, u, "reader", permRead)
 	exchange := func(secret, scope string) *response {
 		return r.call("POST", "/api/oauth/token", acceptErlang, etfBody(t, map[string]any{
 			"grant_type": "client_credentials", "client_id": oauth.HexClientID, "client_secret": secret, "scope": scope,

@@ -15,20 +15,20 @@ func jsonTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0
 
 func TestReplaceAndDeleteAreAllowedOnlyWithinAnHourOfPublication(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	// The package is older than a day, so only the release's own age
 	// decides (hex.pm also lets a package's first day through).
 	reg.mustPublish(key, "base", "0.1.0")
-	reg.clock.Advance(25 * time.Hour)
-	published := reg.clock.Now()
+	reg.Clock.Advance(25 * time.Hour)
+	published := reg.Clock.Now()
 	reg.mustPublish(key, "base", "1.0.0")
 
-	reg.clock.Advance(59 * time.Minute)
+	reg.Clock.Advance(59 * time.Minute)
 	meta := metadata("base", "1.0.0")
 	meta.Description = "Replaced after 59 minutes."
 	replacement := build(t, meta)
 	reg.publish(key, "base", replacement, true).wantStatus(http.StatusOK)
-	replacedAt := reg.clock.Now()
+	replacedAt := reg.Clock.Now()
 
 	rel := reg.call("GET", "/api/packages/base/releases/1.0.0").wantStatus(http.StatusOK).object()
 	if rel["inserted_at"] != jsonTime(published) {
@@ -51,7 +51,7 @@ func TestReplaceAndDeleteAreAllowedOnlyWithinAnHourOfPublication(t *testing.T) {
 	}
 
 	// The window counts from the first publication, not from the replace.
-	reg.clock.Advance(2 * time.Minute) // 61 minutes after publication
+	reg.Clock.Advance(2 * time.Minute) // 61 minutes after publication
 	meta.Description = "Replaced after 61 minutes."
 	reg.publish(key, "base", build(t, meta), true).wantError(http.StatusUnprocessableEntity, "Validation error(s)",
 		map[string]any{"inserted_at": "can only modify a release up to one hour after publication"})
@@ -69,8 +69,8 @@ func TestReplaceAndDeleteAreAllowedOnlyWithinAnHourOfPublication(t *testing.T) {
 
 func TestRevertingTheOnlyReleaseRemovesThePackageAndFreesTheName(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addKey(reg.addUser("alice"), "k")
-	bob := reg.addKey(reg.addUser("bob"), "k")
+	alice := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
+	bob := reg.AddKey(t, reg.AddUser(t, "bob"), "k")
 	reg.mustPublish(alice, "keep", "1.0.0")
 	reg.mustPublish(alice, "solo", "1.0.0")
 	if names := reg.repoNames(); !slices.Equal(names, []string{"keep", "solo"}) {
@@ -80,7 +80,7 @@ func TestRevertingTheOnlyReleaseRemovesThePackageAndFreesTheName(t *testing.T) {
 	reg.call("POST", "/api/packages/solo/releases/1.0.0/docs", auth(alice), body(mediaTar, docsTarball(t))).
 		wantStatus(http.StatusCreated)
 
-	reg.clock.Advance(30 * time.Minute)
+	reg.Clock.Advance(30 * time.Minute)
 	reg.call("DELETE", "/api/packages/solo/releases/1.0.0", auth(bob)).wantStatus(http.StatusForbidden)
 	reg.call("DELETE", "/api/packages/solo/releases/1.0.0", auth(alice)).wantStatus(http.StatusNoContent)
 
@@ -114,7 +114,7 @@ func TestRevertingTheOnlyReleaseRemovesThePackageAndFreesTheName(t *testing.T) {
 
 func TestRevertingOneOfSeveralReleasesKeepsThePackage(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	reg.mustPublish(key, "base", "1.1.0")
 	reg.call("DELETE", "/api/packages/base/releases/1.1.0", auth(key)).wantStatus(http.StatusNoContent)
@@ -134,7 +134,7 @@ func TestRevertingOneOfSeveralReleasesKeepsThePackage(t *testing.T) {
 
 func TestRetirementIsValidatedAndCanBeUndone(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	const path = "/api/packages/base/releases/1.0.0/retire"
 
@@ -193,8 +193,8 @@ func TestRetirementIsValidatedAndCanBeUndone(t *testing.T) {
 // without the right gets 401 or 403, whatever they sent.
 func TestRetireIsAuthorisedBeforeTheBodyIsValidated(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
-	stranger := reg.addKey(reg.addUser("bob"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
+	stranger := reg.AddKey(t, reg.AddUser(t, "bob"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	const path = "/api/packages/base/releases/1.0.0/retire"
 	bad := map[string]any{"reason": "boring", "message": "no"}
@@ -207,7 +207,7 @@ func TestRetireIsAuthorisedBeforeTheBodyIsValidated(t *testing.T) {
 // false asks for a new release.
 func TestReplaceDefaultsToTrue(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	meta := metadata("base", "1.0.0")
 	meta.Description = "Replaced without asking."
@@ -225,14 +225,14 @@ func TestReplaceDefaultsToTrue(t *testing.T) {
 // flag, so a refused late replace says why it can never work.
 func TestNewPackagesStayEditableForADay(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "young", "1.0.0")
-	reg.clock.Advance(23 * time.Hour)
+	reg.Clock.Advance(23 * time.Hour)
 	meta := metadata("young", "1.0.0")
 	meta.Description = "Replaced on the first day."
 	reg.publish(key, "young", build(t, meta), true).wantStatus(http.StatusOK)
 
-	reg.clock.Advance(2 * time.Hour)
+	reg.Clock.Advance(2 * time.Hour)
 	meta.Description = "Too late."
 	reg.publish(key, "young", build(t, meta), false).wantError(http.StatusUnprocessableEntity, "Validation error(s)",
 		map[string]any{"inserted_at": "can only modify a release up to one hour after publication"})
@@ -242,8 +242,8 @@ func TestNewPackagesStayEditableForADay(t *testing.T) {
 // already retired alone unless replace is true.
 func TestRetireAllReleases(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
-	other := reg.addKey(reg.addUser("bob"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
+	other := reg.AddKey(t, reg.AddUser(t, "bob"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	reg.mustPublish(key, "base", "1.1.0")
 	reg.call("POST", "/api/packages/base/releases/1.0.0/retire", auth(key),

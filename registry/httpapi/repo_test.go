@@ -33,7 +33,7 @@ func docsTarball(t *testing.T) []byte {
 
 func TestRepositoryFilesAreCacheableAndRevalidate(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	uploaded := reg.mustPublish(key, "base", "1.0.0")
 
 	tests := []struct {
@@ -97,7 +97,7 @@ func TestRepositoryFilesAreCacheableAndRevalidate(t *testing.T) {
 
 func TestRepositoryAnswers404ForWhatItDoesNotHold(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	for _, path := range []string{
 		"/repo/packages/ghost",
@@ -119,8 +119,8 @@ func TestRepositoryAnswers404ForWhatItDoesNotHold(t *testing.T) {
 
 func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 	reg := newRegistry(t)
-	alice := reg.addKey(reg.addUser("alice"), "k")
-	bob := reg.addKey(reg.addUser("bob"), "k")
+	alice := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
+	bob := reg.AddKey(t, reg.AddUser(t, "bob"), "k")
 	reg.mustPublish(alice, "base", "1.0.0")
 	const docsPath = "/api/packages/base/releases/1.0.0/docs"
 	docs := docsTarball(t)
@@ -137,7 +137,7 @@ func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 	reg.call("GET", docsPath).wantStatus(http.StatusNotFound)
 
 	resp := reg.call("POST", docsPath, auth(alice), body(mediaTar, docs)).wantStatus(http.StatusCreated)
-	location := reg.url + "/repo/docs/base-1.0.0.tar.gz"
+	location := reg.URL + "/repo/docs/base-1.0.0.tar.gz"
 	if got := resp.header.Get("Location"); got != location {
 		t.Errorf("location %q, want %q", got, location)
 	}
@@ -148,7 +148,7 @@ func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 		t.Error("has_docs is not set")
 	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	redirect, err := noFollow.Get(reg.url + docsPath)
+	redirect, err := noFollow.Get(reg.URL + docsPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestDocsUploadIsServedFromTheRepository(t *testing.T) {
 // repository does; before, only briefly.
 func TestOldTarballsAreCachedForAWeek(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 	for _, step := range []struct {
 		advance time.Duration
@@ -183,7 +183,7 @@ func TestOldTarballsAreCachedForAWeek(t *testing.T) {
 		{61 * time.Minute, "public, max-age=60"}, // the package is new: still replaceable
 		{24 * time.Hour, "public, max-age=604800"},
 	} {
-		reg.clock.Advance(step.advance)
+		reg.Clock.Advance(step.advance)
 		resp := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK)
 		if got := resp.header.Get("Cache-Control"); got != step.want {
 			t.Errorf("cache-control %q, want %q", got, step.want)
@@ -195,7 +195,7 @@ func TestOldTarballsAreCachedForAWeek(t *testing.T) {
 // must never leave the old answer behind.
 func TestServedTarballFollowsReplaceAndRevert(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	first := reg.mustPublish(key, "base", "1.0.0")
 	if got := reg.call("GET", "/repo/tarballs/base-1.0.0.tar").wantStatus(http.StatusOK).body; string(got) != string(first) {
 		t.Fatal("the first tarball is not served")

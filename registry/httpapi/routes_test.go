@@ -9,7 +9,7 @@ import (
 // configured with an API repository; this server answers for its own.
 func TestRepositoryPrefixedRoutes(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 
 	reg.call("POST", "/api/repos/shipyard/packages/base/releases?replace=false", auth(key),
 		body(mediaTar, build(t, metadata("base", "1.0.0")))).wantStatus(http.StatusCreated)

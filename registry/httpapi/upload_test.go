@@ -122,7 +122,7 @@ func (r *testRegistry) wantNothingStored(fresh string, before repoState, existin
 
 func TestTamperedUploadIsRefusedInHexCoreWordsAndNothingIsStored(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 
 	tests := []struct {
@@ -192,7 +192,7 @@ func TestTamperedUploadIsRefusedInHexCoreWordsAndNothingIsStored(t *testing.T) {
 
 func TestInvalidMetadataIsRefusedWithNestedErrorsAndNothingIsStored(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.mustPublish(key, "base", "1.0.0")
 
 	tests := []struct {
@@ -240,7 +240,7 @@ func TestInvalidMetadataIsRefusedWithNestedErrorsAndNothingIsStored(t *testing.T
 
 func TestPublishNameMustMatchTheURL(t *testing.T) {
 	reg := newRegistry(t)
-	key := reg.addKey(reg.addUser("alice"), "k")
+	key := reg.AddKey(t, reg.AddUser(t, "alice"), "k")
 	reg.publish(key, "other", build(t, metadata("fresh", "1.0.0")), false).
 		wantError(http.StatusUnprocessableEntity, "Validation error(s)", map[string]any{"name": "metadata does not match package name"})
 	reg.call("GET", "/api/packages/other").wantStatus(http.StatusNotFound)

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,12 +15,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/hexship/ship/internal/browsertest"
-	"github.com/hexship/ship/internal/testclock"
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/oauth"
-	"github.com/hexship/ship/registry/server"
 	"github.com/hexship/ship/registry/twofactor"
-	"github.com/pquerna/otp"
-	"github.com/pquerna/otp/totp"
 )
 
 // The stories of this file are the device login as a person lives it: a
@@ -31,34 +27,22 @@ import (
 // a fake started at the wall clock, so the test can compute the codes an
 // authenticator app would show and move past a code's 30 s step.
 
-// site is a whole registry on a loopback port.
+// site is a whole registry (see shipyardtest) on a loopback port.
 type site struct {
-	t     *testing.T
-	url   string
-	clock *testclock.Clock
+	t *testing.T
+	*shipyardtest.Registry
 }
 
 func newSite(t *testing.T) *site {
 	t.Helper()
-	b, err := server.Open(context.Background(), server.Storage{DataDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
-	clock := testclock.New(time.Now().UTC())
-	srv := httptest.NewUnstartedServer(nil)
-	base := "http://" + srv.Listener.Addr().String()
-	srv.Config.Handler = server.Handler(server.Config{RepoName: repoName, PublicURL: base, Now: clock.Now}, b)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	return &site{t: t, url: base, clock: clock}
+	return &site{t: t, Registry: shipyardtest.Start(t, shipyardtest.StartAt(time.Now().UTC()))}
 }
 
 // call sends one API request and returns the status, the
 // www-authenticate header and the decoded JSON body.
 func (s *site) call(method, path, contentType string, body []byte, headers ...string) (int, string, map[string]any) {
 	s.t.Helper()
-	req, err := http.NewRequest(method, s.url+path, bytes.NewReader(body))
+	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
 	if err != nil {
 		s.t.Fatal(err)
 	}
@@ -92,7 +76,7 @@ func (s *site) device() map[string]any {
 // collect polls the token endpoint once, after the interval.
 func (s *site) collect(d map[string]any) map[string]any {
 	s.t.Helper()
-	s.clock.Advance(oauth.PollInterval)
+	s.Clock.Advance(oauth.PollInterval)
 	form := url.Values{"grant_type": {oauth.GrantDeviceCode}, "client_id": {oauth.ShipClientID}, "device_code": {d["device_code"].(string)}}
 	status, _, tok := s.call("POST", "/api/oauth/token", "application/x-www-form-urlencoded", []byte(form.Encode()))
 	if status != http.StatusOK {
@@ -101,21 +85,11 @@ func (s *site) collect(d map[string]any) map[string]any {
 	return tok
 }
 
-// code is what an authenticator app shows now for secret.
-func (s *site) code(secret string) string {
-	s.t.Helper()
-	c, err := totp.GenerateCodeCustom(secret, s.clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
-	if err != nil {
-		s.t.Fatal(err)
-	}
-	return c
-}
-
 // signUp creates an account in the browser.
 func signUp(t *testing.T, ctx context.Context, s *site, name string) {
 	t.Helper()
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(s.url+"/signup"),
+		chromedp.Navigate(s.URL+"/signup"),
 		chromedp.SendKeys(chromedp.ID("username"), name),
 		chromedp.SendKeys(chromedp.ID("email"), name+"@example.com"),
 		chromedp.SendKeys(chromedp.ID("password"), "correct horse battery staple"),
@@ -173,7 +147,7 @@ func TestBrowserLoginWith2FAThenPublishNeedsCode(t *testing.T) {
 
 	// Enrol TOTP from the key the page shows, as a person typing it into
 	// an authenticator app would.
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.url+"/dashboard/security/totp"), chromedp.WaitVisible(chromedp.ID("totp-secret"))); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.URL+"/dashboard/security/totp"), chromedp.WaitVisible(chromedp.ID("totp-secret"))); err != nil {
 		t.Fatal(err)
 	}
 	key, err := chromedp.Run(ctx, chromedp.Text(chromedp.ID("totp-secret")))
@@ -182,7 +156,7 @@ func TestBrowserLoginWith2FAThenPublishNeedsCode(t *testing.T) {
 	}
 	secret := strings.ReplaceAll(key, " ", "")
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.ID("code"), s.code(secret)),
+		chromedp.SendKeys(chromedp.ID("code"), s.Code(t, secret, 0)),
 		chromedp.Click(chromedp.CSS(`form[action="/dashboard/security/totp"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.ID("recovery-codes")),
 	)
@@ -225,15 +199,15 @@ func TestBrowserLoginWith2FAThenPublishNeedsCode(t *testing.T) {
 	}
 	// The enrolment used this step's code; a code is never accepted twice
 	// by different parties, so the next one is needed.
-	s.clock.Advance(twofactor.Period)
+	s.Clock.Advance(twofactor.Period)
 	wrong := "000000"
-	if s.code(secret) == wrong {
+	if s.Code(t, secret, 0) == wrong {
 		wrong = "111111"
 	}
 	if status, challenge, _ := publish("x-hex-otp", wrong); status != http.StatusUnauthorized || challenge != `Bearer realm="hex", error="invalid_totp"` {
 		t.Fatalf("publish with a wrong code: %d %q", status, challenge)
 	}
-	if status, _, body := publish("x-hex-otp", s.code(secret)); status != http.StatusCreated {
+	if status, _, body := publish("x-hex-otp", s.Code(t, secret, 0)); status != http.StatusCreated {
 		t.Fatalf("publish with the code: %d %v", status, body)
 	}
 	if status, _, body := s.call("GET", "/api/packages/browser_pkg", "", nil); status != http.StatusOK {

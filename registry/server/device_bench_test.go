@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,9 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hexship/ship/internal/testclock"
+	"github.com/hexship/ship/internal/shipyardtest"
 	"github.com/hexship/ship/registry/oauth"
-	"github.com/hexship/ship/registry/server"
 )
 
 // pendingDevices is how many device logins wait for approval at once in
@@ -38,20 +36,11 @@ func BenchmarkDevicePolling(b *testing.B) {
 	if b.N > 100 {
 		b.Fatal("device codes expire after 120 rounds; run with -benchtime=Nx, N <= 100")
 	}
-	bk, err := server.Open(context.Background(), server.Storage{DataDir: b.TempDir()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer bk.Close()
-	clock := testclock.New(time.Now().UTC())
-	srv := httptest.NewServer(server.Handler(server.Config{RepoName: repoName, Now: clock.Now}, bk))
-	defer srv.Close()
+	reg := shipyardtest.Start(b, shipyardtest.StartAt(time.Now().UTC()))
+	clock := reg.Clock
 
 	// Start the logins directly: the API limits device codes per address.
-	issuer, err := oauth.New(oauth.Config{Store: bk.Store, Keys: bk.Keys, Secret: bk.Secret, PublicURL: srv.URL, Now: clock.Now})
-	if err != nil {
-		b.Fatal(err)
-	}
+	issuer := reg.OAuth(b)
 	bodies := make([]string, pendingDevices)
 	for i := range bodies {
 		d, err := issuer.DeviceAuthorization(context.Background(), oauth.DeviceRequest{ClientID: oauth.ShipClientID, Scope: "api", Name: fmt.Sprint("box", i)})
@@ -75,7 +64,7 @@ func BenchmarkDevicePolling(b *testing.B) {
 					if i >= pendingDevices || failed.Load() != nil {
 						return
 					}
-					resp, err := client.Post(srv.URL+path, "application/x-www-form-urlencoded", strings.NewReader(bodies[i]))
+					resp, err := client.Post(reg.URL+path, "application/x-www-form-urlencoded", strings.NewReader(bodies[i]))
 					if err == nil {
 						io.Copy(io.Discard, resp.Body)
 						resp.Body.Close()
