@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hexship/ship/registry/apikey"
+	"github.com/hexship/ship/registry/blob"
 	"github.com/hexship/ship/registry/oauth"
 	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/throttle"
@@ -21,6 +23,14 @@ type Site struct {
 	Sealer    *twofactor.Sealer // seals a TOTP secret between the enrolment page and its confirmation
 	Throttle  *throttle.Throttle
 	Devices   *oauth.Service
+	// Blobs holds the package tarballs, from which package pages read
+	// their README.
+	Blobs blob.Store
+	// Keys hashes the API keys created on the dashboard.
+	Keys *apikey.Hasher
+	// RepoName is the repository name clients configure (install
+	// snippets, package-scoped key permissions).
+	RepoName string
 	// Secret is the server secret (at least 32 bytes): it keys the CSRF
 	// tokens.
 	Secret []byte
