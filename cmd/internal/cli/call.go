@@ -92,18 +92,14 @@ func rejectedToken(err error) bool {
 	return errors.As(err, &ce) && ce.Status == 401 && ce.Message == api.MsgInvalidKey
 }
 
-// refresh renews the access token the registry called expired.
+// refresh renews the access token the registry refused. Another process
+// may have renewed it meanwhile; Refresh then uses that one.
 func (s *session) refresh(ctx context.Context) error {
 	src, err := s.tokens()
 	if err != nil {
 		return err
 	}
-	stale, _ := src.Load()
-	staleToken := ""
-	if stale != nil {
-		staleToken = stale.AccessToken
-	}
-	if _, err := src.Refresh(ctx, staleToken); err != nil {
+	if _, err := src.Refresh(ctx, s.sent); err != nil {
 		return s.loginNeeded(err)
 	}
 	return nil

@@ -40,6 +40,7 @@ type session struct {
 
 	store  tokenstore.Store // opened on first use
 	source *auth.Source
+	sent   string // the access token of the last request, to refresh after a refusal
 }
 
 // registryFlag adds --registry to a command.
@@ -173,6 +174,7 @@ func (s *session) credential(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", s.loginNeeded(err)
 	}
+	s.sent = c.AccessToken
 	return auth.AuthorizationHeader(c.AccessToken), nil
 }
 
