@@ -70,6 +70,13 @@ type Reader interface {
 	// q (case-insensitively; all packages when q is empty), ordered by
 	// sort, one page at a time (page 1 first).
 	SearchPackages(ctx context.Context, q PackageQuery) ([]Package, error)
+	// PackageSummaries is SearchPackages with what a list of results shows
+	// at a glance (latest version, last publication, owners), read for the
+	// whole page in a fixed number of queries rather than two per package.
+	PackageSummaries(ctx context.Context, q PackageQuery) ([]PackageSummary, error)
+	// CountPackages counts the packages SearchPackages finds for search
+	// (all packages when it is empty), so a list can say "page N of M".
+	CountPackages(ctx context.Context, search string) (int64, error)
 	// PackagesOwnedBy lists the packages a user owns at any level, by name.
 	PackagesOwnedBy(ctx context.Context, userID int64) ([]Package, error)
 
@@ -142,6 +149,11 @@ type Writer interface {
 	DeleteRelease(ctx context.Context, releaseID int64) error
 	// SetRetirement retires (non-nil) or unretires (nil) a release.
 	SetRetirement(ctx context.Context, releaseID int64, r *Retirement, at time.Time) error
+
+	// AddDownloads adds counts[releaseID] to each release's downloads and
+	// to its package's, all at once. Releases deleted since they were
+	// counted are skipped: their counts have nowhere to go.
+	AddDownloads(ctx context.Context, counts map[int64]int64) error
 
 	// SetOwner adds an owner or changes the level of an existing one.
 	SetOwner(ctx context.Context, packageID, userID int64, level OwnerLevel) error
@@ -236,7 +248,26 @@ const (
 	SortInsertedAt PackageSort = "inserted_at" // newest first
 	SortUpdatedAt  PackageSort = "updated_at"  // most recently published first
 	SortDownloads  PackageSort = "downloads"   // most downloaded first
+	// SortRelevance ranks by how the name matches the search (the exact
+	// name, then names starting with it, then names containing it, then
+	// descriptions only), then by downloads, then by name. Without a
+	// search it is SortDownloads.
+	SortRelevance PackageSort = "relevance"
 )
+
+// PackageSummary is one package of a result list with what the list
+// shows of it besides the package itself.
+type PackageSummary struct {
+	Package
+	// LatestVersion is the highest stable version, else the highest
+	// pre-release (SemVer order); "" when the package has no release.
+	LatestVersion string
+	// LastPublished is when a release was last published or replaced;
+	// zero when the package has no release.
+	LastPublished time.Time
+	// Owners are the owners' usernames, sorted.
+	Owners []string
+}
 
 // PackageQuery is a SearchPackages request.
 type PackageQuery struct {

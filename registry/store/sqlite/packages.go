@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/hexship/ship/registry/store"
@@ -24,32 +25,92 @@ func (r reads) Package(ctx context.Context, name string) (*store.Package, error)
 // of one index for a rare one. SQLite's LIKE ignores the case of ASCII
 // letters only.
 func (r reads) SearchPackages(ctx context.Context, q store.PackageQuery) ([]store.Package, error) {
-	s, ok, err := sqlstore.PlanSearch(q)
-	if err != nil {
-		return nil, fmt.Errorf("search packages: %w", err)
+	rows, err := r.searchQuery(ctx, q, sqlstore.PackageColumns)
+	if rows == nil && err == nil {
+		return nil, nil
 	}
-	if !ok {
-		return nil, nil // past any table
-	}
-	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.Limit, s.Offset)
-	var query string
-	var args []any
-	if s.Pattern == "" {
-		query = `SELECT ` + sqlstore.PackageColumns + ` FROM packages ORDER BY ` + s.Order + limit
-	} else {
-		query = `SELECT ` + sqlstore.PackageColumns + ` FROM packages WHERE id IN (
-			SELECT id FROM packages
-			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'
-			ORDER BY ` + s.Order + limit + `)
-		ORDER BY ` + s.Order
-		args = []any{s.Pattern}
-	}
-	rows, err := r.q.QueryContext(ctx, query, args...)
 	ps, err := collect(rows, err, scan.Package)
 	if err != nil {
 		return nil, fmt.Errorf("search packages: %w", err)
 	}
 	return ps, nil
+}
+
+// summaryColumns read a package's versions, newest release and owners
+// through the releases' (package_id, version) and (package_id,
+// created_at) indexes and the owners' primary key.
+var summaryColumns = sqlstore.SummaryColumns{
+	Versions:      `(SELECT json_group_array(r.version) FROM releases r WHERE r.package_id = packages.id)`,
+	LastPublished: `(SELECT max(r.created_at) FROM releases r WHERE r.package_id = packages.id)`,
+	Owners: `(SELECT json_group_array(u.username) FROM owners o JOIN users u ON u.id = o.user_id
+		WHERE o.package_id = packages.id)`,
+}
+
+// PackageSummaries is SearchPackages with each package's latest version,
+// newest release and owners, in one statement.
+func (r reads) PackageSummaries(ctx context.Context, q store.PackageQuery) ([]store.PackageSummary, error) {
+	rows, err := r.searchQuery(ctx, q, summaryColumns.List())
+	if rows == nil && err == nil {
+		return nil, nil
+	}
+	ps, err := collect(rows, err, scan.PackageSummary)
+	if err != nil {
+		return nil, fmt.Errorf("package summaries: %w", err)
+	}
+	return ps, nil
+}
+
+// CountPackages counts the matches of a search off the name index, which
+// holds the descriptions too.
+func (r reads) CountPackages(ctx context.Context, search string) (int64, error) {
+	s, _, err := sqlstore.PlanSearch(store.PackageQuery{Search: search})
+	if err != nil {
+		return 0, fmt.Errorf("count packages: %w", err)
+	}
+	var n int64
+	if s.Pattern == "" {
+		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages`).Scan(&n)
+	} else {
+		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages INDEXED BY packages_name_search
+			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'`, s.Pattern).Scan(&n)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("count packages: %w", err)
+	}
+	return n, nil
+}
+
+// searchQuery runs a search selecting cols from packages; no rows and no
+// error when the page lies past any table.
+func (r reads) searchQuery(ctx context.Context, q store.PackageQuery, cols string) (*sql.Rows, error) {
+	s, ok, err := sqlstore.PlanSearch(q)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, nil // past any table
+	}
+	order := s.Order
+	args := []any{}
+	if s.Pattern != "" {
+		args = append(args, s.Pattern)
+	}
+	if s.Relevance {
+		order = sqlstore.RelevanceOrder(`lower(name) = ?2`, `name LIKE ?3 ESCAPE '\'`, `name LIKE ?1 ESCAPE '\'`)
+		args = append(args, s.Exact, s.Prefix)
+	}
+	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.Limit, s.Offset)
+	var query string
+	if s.Pattern == "" {
+		query = `SELECT ` + cols + ` FROM packages ORDER BY ` + order + limit
+	} else {
+		query = `SELECT ` + cols + ` FROM packages WHERE id IN (
+			SELECT id FROM packages
+			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'
+			ORDER BY ` + order + limit + `)
+		ORDER BY ` + order
+	}
+	return r.q.QueryContext(ctx, query, args...)
 }
 
 // PackagesOwnedBy lists the packages a user owns, by name.

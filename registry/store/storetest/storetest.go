@@ -33,6 +33,7 @@ var cases = joinCases(
 	keyCases,
 	packageCases,
 	searchCases,
+	summaryCases,
 	releaseCases,
 	releaseBlobCases,
 	docsKeyCases,

@@ -27,6 +27,22 @@ type Search struct {
 	// backslash as the escape character (PostgreSQL's default; SQLite
 	// needs ESCAPE '\'); "" when there is no search text.
 	Pattern string
+	// Relevance asks for SortRelevance with a search: the dialect writes
+	// the ORDER BY (Order is "") from Exact, Prefix and Pattern.
+	Relevance bool
+	// Exact is the search text lower-cased (names match it exactly,
+	// whatever their case); Prefix is a LIKE pattern of names starting
+	// with it. Both are set only for Relevance.
+	Exact, Prefix string
+}
+
+// RelevanceOrder is SortRelevance's ORDER BY given the dialect's
+// expressions: eq is "the name is the search text", prefix "the name
+// starts with it" and contains "the name contains it". Descriptions that
+// match rank after every name that does; then downloads, then the name.
+func RelevanceOrder(eq, prefix, contains string) string {
+	return `CASE WHEN ` + eq + ` THEN 0 WHEN ` + prefix + ` THEN 1 WHEN ` + contains +
+		` THEN 2 ELSE 3 END, downloads DESC, name`
 }
 
 // PlanSearch resolves q's defaults (by name, page 1, 100 a page). ok is
@@ -37,7 +53,14 @@ func PlanSearch(q store.PackageQuery) (s Search, ok bool, err error) {
 	if sort == "" {
 		sort = store.SortName
 	}
+	relevance := sort == store.SortRelevance
+	if relevance && q.Search == "" {
+		sort, relevance = store.SortDownloads, false // nothing to match: popularity alone
+	}
 	order, known := searchOrders[sort]
+	if relevance {
+		order, known = "", true
+	}
 	if !known {
 		return Search{}, false, fmt.Errorf("unknown sort %q", sort)
 	}
@@ -54,6 +77,11 @@ func PlanSearch(q store.PackageQuery) (s Search, ok bool, err error) {
 	s = Search{Order: order, Limit: perPage, Offset: (page - 1) * perPage}
 	if q.Search != "" {
 		s.Pattern = "%" + likeEscaper.Replace(q.Search) + "%"
+	}
+	if relevance {
+		s.Relevance = true
+		s.Exact = strings.ToLower(q.Search)
+		s.Prefix = likeEscaper.Replace(q.Search) + "%"
 	}
 	return s, true, nil
 }
