@@ -88,6 +88,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	post("/oauth/device", s.auth(s.deviceCode))
 	get("/oauth/device/authorize", s.auth(s.sudo(s.authorizePage, false)))
 	post("/oauth/device/authorize", s.auth(s.sudo(s.authorize, false)))
+	s.registerDashboard(mux)
 }
 
 func (s *Site) now() time.Time {
