@@ -9,6 +9,7 @@ import (
 
 // location is what serving a tarball needs to know about its release.
 type location struct {
+	releaseID     int64 // whose downloads a fetch counts
 	blobKey       string
 	etag          string
 	editableUntil time.Time // after it the tarball can no longer change
@@ -63,6 +64,7 @@ func (r *Repo) locate(ctx context.Context, name, version string) (location, erro
 		return location{}, err
 	}
 	loc := location{
+		releaseID:     rel.ID,
 		blobKey:       rel.BlobKey,
 		etag:          `"` + hex.EncodeToString(rel.OuterChecksum) + `"`,
 		editableUntil: editableUntil(pkg, rel),

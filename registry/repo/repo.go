@@ -40,6 +40,8 @@ type Repo struct {
 	// Lookups cached for the current index generation.
 	tarballs genCache[location] // by "name-version"
 	packages genCache[file]     // signed package files, by name
+
+	downloads *downloads // tarball fetches not yet written
 }
 
 // indexFiles is /names and /versions as of one index generation.
@@ -64,8 +66,9 @@ func New(name string, signer *repofile.Signer, st store.Store, blobs blob.Store,
 	}
 	return &Repo{
 		name: name, signer: signer, store: st, blobs: blobs, now: now,
-		tarballs: genCache[location]{max: 100_000},
-		packages: genCache[file]{max: 10_000}, // package files are a few kB each
+		tarballs:  genCache[location]{max: 100_000},
+		packages:  genCache[file]{max: 10_000}, // package files are a few kB each
+		downloads: newDownloads(st, FlushEvery),
 	}
 }
 

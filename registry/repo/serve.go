@@ -47,6 +47,9 @@ func editableUntil(pkg *store.Package, rel *store.Release) time.Time {
 
 // Handler serves the repository under prefix (e.g. "/repo").
 func (r *Repo) Handler(prefix string, log *slog.Logger) http.Handler {
+	if log != nil {
+		r.downloads.log.Store(log)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+prefix+"/names", func(w http.ResponseWriter, req *http.Request) {
 		r.serveIndex(w, req, log, func(i *indexFiles) file { return i.names })
@@ -124,8 +127,37 @@ func (r *Repo) serveTarball(w http.ResponseWriter, req *http.Request, log *slog.
 	}
 	h.Set("Content-Type", "application/octet-stream")
 	h.Set("ETag", loc.etag)
-	http.ServeContent(w, req, "", info.ModTime, f)
+	sw := &statusWriter{ResponseWriter: w}
+	http.ServeContent(sw, req, "", info.ModTime, f)
+	// A download is a whole tarball sent: not a HEAD, a 304 for a cached
+	// copy or a range of it.
+	if req.Method == http.MethodGet && sw.status == http.StatusOK {
+		r.downloads.add(loc.releaseID)
+	}
 }
+
+// statusWriter remembers the status of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // serveDocs serves NAME-VERSION.tar.gz, a release's docs tarball, from
 // the blob the release points at.

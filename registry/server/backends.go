@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/blob"
@@ -39,10 +41,33 @@ type Backends struct {
 	// sealed TOTP secrets and rotated OAuth tokens. Processes serving one
 	// registry share it.
 	Secret []byte
+
+	mu       sync.Mutex
+	flushers []func(context.Context) error // run by Close before the store closes
 }
 
-// Close releases the store.
-func (b *Backends) Close() error { return b.Store.Close() }
+// Close writes what the handlers built on b hold in memory (download
+// counts) and releases the store.
+func (b *Backends) Close() error {
+	b.mu.Lock()
+	flushers := b.flushers
+	b.flushers = nil
+	b.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var errs []error
+	for _, f := range flushers {
+		errs = append(errs, f(ctx))
+	}
+	return errors.Join(append(errs, b.Store.Close())...)
+}
+
+// onClose adds f to what Close runs before it closes the store.
+func (b *Backends) onClose(f func(context.Context) error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.flushers = append(b.flushers, f)
+}
 
 // Open opens (creating on first use) the storage described by s.
 func Open(ctx context.Context, s Storage) (*Backends, error) {

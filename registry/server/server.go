@@ -45,12 +45,16 @@ func Handler(cfg Config, b *Backends) http.Handler {
 type app struct {
 	handler http.Handler
 	oauth   *oauth.Service
+	repo    *repo.Repo
 }
 
 func build(cfg Config, b *Backends) *app {
 	log := logger(cfg)
 	publicURL := strings.TrimSuffix(cfg.PublicURL, "/")
 	rp := repo.New(cfg.RepoName, b.Signer, b.Store, b.Blobs, cfg.Now)
+	// Download counts wait in memory for the repository's flush timer;
+	// whatever is left is written when the backends close.
+	b.onClose(rp.CloseDownloads)
 	oa, err := oauth.New(oauth.Config{
 		Store:       b.Store,
 		Keys:        b.Keys,
@@ -101,7 +105,7 @@ func build(cfg Config, b *Backends) *app {
 	api.Register(mux)
 	mux.Handle("/repo/", rp.Handler("/repo", log))
 	site.Register(mux)
-	return &app{handler: recoverPanics(logRequests(mux, log), log), oauth: oa}
+	return &app{handler: recoverPanics(logRequests(mux, log), log), oauth: oa, repo: rp}
 }
 
 // logger is cfg.Log, or one that discards when there is none.
@@ -150,8 +154,14 @@ func Serve(ctx context.Context, cfg Config, b *Backends, ready func(url string))
 	logger(cfg).Info("shutting down: finishing requests in flight")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(shutdownCtx)
+	// No request is in flight any more (or the wait timed out): write the
+	// download counts now rather than only when the backends close.
+	if err := a.repo.CloseDownloads(shutdownCtx); err != nil {
+		logger(cfg).Error("writing download counts failed", "err", err)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	logger(cfg).Info("stopped")
 	return nil
