@@ -83,6 +83,10 @@ type Reader interface {
 	// Releases lists a package's releases in no particular order; callers
 	// sort by SemVer.
 	Releases(ctx context.Context, packageID int64) ([]Release, error)
+	// ReleasesOf lists the releases of several packages at once (a page
+	// of search results), by package ID, each list in no particular
+	// order; packages without releases are absent.
+	ReleasesOf(ctx context.Context, packageIDs []int64) (map[int64][]Release, error)
 	// Release finds one release of a package by exact version string.
 	Release(ctx context.Context, packageID int64, version string) (*Release, error)
 	// ReleaseBlobs calls fn with what every release keeps in the blob

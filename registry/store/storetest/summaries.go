@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ var summaryCases = []testCase{
 	{"PackageSummaries", testPackageSummaries},
 	{"CountPackages", testCountPackages},
 	{"AddDownloads", testAddDownloads},
+	{"ReleasesOf", testReleasesOf},
 }
 
 // Relevance puts the exact name first, then names starting with the
@@ -163,5 +165,40 @@ func testAddDownloads(t *testing.T, s store.Store) {
 		if p.Downloads != want {
 			t.Errorf("package %s downloads = %d, want %d", name, p.Downloads, want)
 		}
+	}
+}
+
+// ReleasesOf groups the releases of the packages asked for, each as
+// Release reads it, and leaves out the others.
+func testReleasesOf(t *testing.T, s store.Store) {
+	a, b, c := newPackage(t, s, "alpha", t0), newPackage(t, s, "beta", t0), newPackage(t, s, "gamma", t0)
+	update(t, s, func(tx store.Tx) error {
+		for _, r := range []*store.Release{newRelease(a, "1.0.0", t0), newRelease(a, "2.0.0", t0), newRelease(b, "0.1.0", t0), newRelease(c, "3.0.0", t0)} {
+			if err := tx.PutRelease(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	got, err := s.ReleasesOf(ctx, []int64{a.ID, b.ID, 1 << 40})
+	must(t, err)
+	versions := map[string][]string{}
+	for id, rels := range got {
+		for _, r := range rels {
+			one, err := s.Release(ctx, id, r.Version)
+			must(t, err)
+			equal(t, "release "+r.Version, r, *one)
+			name := map[int64]string{a.ID: "alpha", b.ID: "beta", c.ID: "gamma"}[id]
+			versions[name] = append(versions[name], r.Version)
+		}
+	}
+	for _, v := range versions {
+		slices.Sort(v)
+	}
+	equal(t, "versions by package", versions, map[string][]string{"alpha": {"1.0.0", "2.0.0"}, "beta": {"0.1.0"}})
+	got, err = s.ReleasesOf(ctx, nil)
+	must(t, err)
+	if len(got) != 0 {
+		t.Errorf("ReleasesOf(nil) = %v", got)
 	}
 }
