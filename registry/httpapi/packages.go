@@ -25,7 +25,12 @@ func (a *API) showPackage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // searchPackages serves GET /api/packages?search=&sort=&page=, hex.pm's
-// package list: 100 per page.
+// package list: 100 per page, by name unless sort says otherwise (as
+// hex.pm). sort=relevance ranks as the website's search does: exact name,
+// names starting with the search, names containing it, descriptions;
+// then downloads. A page costs two queries however many packages it
+// holds: the packages with their owners, then their releases. Owners are
+// listed by username and URL only.
 func (a *API) searchPackages(w http.ResponseWriter, r *http.Request) error {
 	if _, err := a.optional(r); err != nil {
 		return err
@@ -35,7 +40,7 @@ func (a *API) searchPackages(w http.ResponseWriter, r *http.Request) error {
 	switch s := store.PackageSort(q.Get("sort")); s {
 	case "", store.SortName:
 		query.Sort = store.SortName
-	case store.SortInsertedAt, store.SortUpdatedAt, store.SortDownloads:
+	case store.SortInsertedAt, store.SortUpdatedAt, store.SortDownloads, store.SortRelevance:
 		query.Sort = s
 	case "recent_downloads", "total_downloads":
 		query.Sort = store.SortDownloads
@@ -49,17 +54,25 @@ func (a *API) searchPackages(w http.ResponseWriter, r *http.Request) error {
 		}
 		query.Page = n
 	}
-	pkgs, err := a.Store.SearchPackages(ctx(r), query)
+	sums, err := a.Store.PackageSummaries(ctx(r), query)
 	if err != nil {
 		return err
 	}
-	out := make([]any, 0, len(pkgs))
-	for i := range pkgs {
-		view, err := a.packageView(r, &pkgs[i])
-		if err != nil {
-			return err
+	ids := make([]int64, len(sums))
+	for i := range sums {
+		ids[i] = sums[i].ID
+	}
+	releases, err := a.Store.ReleasesOf(ctx(r), ids)
+	if err != nil {
+		return err
+	}
+	out := make([]any, 0, len(sums))
+	for i := range sums {
+		owners := make([]any, 0, len(sums[i].Owners))
+		for _, name := range sums[i].Owners {
+			owners = append(owners, map[string]any{"username": name, "url": a.url("/api/users/%s", name)})
 		}
-		out = append(out, view)
+		out = append(out, a.packageMap(&sums[i].Package, releases[sums[i].ID], owners))
 	}
 	cache(w, true)
 	writeBody(w, r, http.StatusOK, out)

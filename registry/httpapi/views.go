@@ -112,6 +112,16 @@ func (a *API) packageView(r *http.Request, pkg *store.Package) (map[string]any, 
 	if err != nil {
 		return nil, err
 	}
+	ownerList := make([]any, 0, len(owners))
+	for _, o := range owners {
+		ownerList = append(ownerList, a.userMinimal(&o.User))
+	}
+	return a.packageMap(pkg, releases, ownerList), nil
+}
+
+// packageMap is hex.pm's package view of pkg with its releases (in any
+// order) and its owners' views.
+func (a *API) packageMap(pkg *store.Package, releases []store.Release, ownerList []any) map[string]any {
 	repo.SortReleases(releases)
 	newest, stable := latest(releases)
 	snippetRelease := stable
@@ -163,12 +173,8 @@ func (a *API) packageView(r *http.Request, pkg *store.Package) (map[string]any, 
 	}
 	m["releases"] = list
 	m["retirements"] = retirements
-	ownerList := make([]any, 0, len(owners))
-	for _, o := range owners {
-		ownerList = append(ownerList, a.userMinimal(&o.User))
-	}
 	m["owners"] = ownerList
-	return m, nil
+	return m
 }
 
 func retirementView(r *store.Retirement) map[string]any {
