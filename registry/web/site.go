@@ -89,6 +89,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	get("/oauth/device/authorize", s.auth(s.sudo(s.authorizePage, false)))
 	post("/oauth/device/authorize", s.auth(s.sudo(s.authorize, false)))
 	s.registerDashboard(mux)
+	s.registerPackages(mux)
 }
 
 func (s *Site) now() time.Time {
