@@ -40,6 +40,8 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 		"shipyard-approve": cmdApprove,
 		"totp-code":        cmdTOTPCode,
 		"totp-env":         cmdTOTPEnv,
+
+		"shipyard-revoke-device": cmdRevokeDevice,
 	}
 }
 
