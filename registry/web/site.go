@@ -59,7 +59,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	}
 	mux.Handle("GET /static/", staticHandler())
 
-	get("/{$}", s.home)
+	get("/{$}", s.searchOrHome)
 
 	get("/signup", s.signupPage)
 	post("/signup", s.signup)
@@ -90,6 +90,7 @@ func (s *Site) Register(mux *http.ServeMux) {
 	post("/oauth/device/authorize", s.auth(s.sudo(s.authorize, false)))
 	s.registerDashboard(mux)
 	s.registerPackages(mux)
+	s.registerSearch(mux)
 }
 
 func (s *Site) now() time.Time {
