@@ -130,7 +130,7 @@ func (s *Site) keyPermissions(ticked []string, owned []string) ([]store.Permissi
 			raw = append(raw, store.Permission{Domain: "api"})
 		case t == "api:read" || t == "api:write":
 			raw = append(raw, store.Permission{Domain: "api", Resource: strings.TrimPrefix(t, "api:")})
-		case strings.HasPrefix(t, "package:"):
+		case strings.HasPrefix(t, "package:") && len(t) > len("package:"):
 			name := strings.TrimPrefix(t, "package:")
 			if !slices.Contains(owned, name) {
 				return nil, errNotOwner(name)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hexship/ship/registry/apikey"
 	"github.com/hexship/ship/registry/oauth"
@@ -418,4 +419,44 @@ func TestShortAgent(t *testing.T) {
 			t.Errorf("shortAgent(%q) = %q, want %q", ua, got, want)
 		}
 	}
+}
+
+func TestDashboardInputsHaveLabels(t *testing.T) {
+	t.Parallel()
+	e := newDashEnv(t)
+	alice := e.addUser("alice")
+	e.addPackage("alices_lib", map[*store.User]store.OwnerLevel{alice: store.LevelFull})
+	b := e.browser()
+	b.mustLogin("alice")
+	for _, path := range []string{"/dashboard", "/dashboard/keys", "/dashboard/sessions", "/dashboard/log"} {
+		p := b.get(path)
+		if p.status != http.StatusOK {
+			t.Fatalf("%s: status %d", path, p.status)
+		}
+		for _, in := range inputRe.FindAllStringSubmatch(p.body, -1) {
+			a := attrs(in[1])
+			if a["type"] == "hidden" {
+				continue
+			}
+			if a["id"] == "" || !strings.Contains(p.body, `<label for="`+a["id"]+`"`) {
+				t.Errorf("%s: input %q has no label", path, in[0])
+			}
+		}
+	}
+}
+
+// FuzzShortAgent checks that any User-Agent header, which a client
+// chooses freely, shortens to a short, non-empty text without panicking.
+func FuzzShortAgent(f *testing.F) {
+	f.Add("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
+	f.Add("ship/0.4.0 (linux; amd64)")
+	f.Fuzz(func(t *testing.T, ua string) {
+		got := shortAgent(ua)
+		if got == "" || utf8.RuneCountInString(got) > 40 {
+			t.Fatalf("shortAgent(%q) = %q", ua, got)
+		}
+		if utf8.ValidString(ua) && !utf8.ValidString(got) {
+			t.Fatalf("shortAgent(%q) = %q, not UTF-8", ua, got)
+		}
+	})
 }
