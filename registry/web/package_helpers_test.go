@@ -46,6 +46,15 @@ type release struct {
 // the store, as the publish endpoint does.
 func (e *env) publish(r release) *store.Release {
 	e.t.Helper()
+	if r.at.IsZero() {
+		r.at = e.clock.Now()
+	}
+	return publishTo(e.t, e.store, e.site.Blobs, r)
+}
+
+// publishTo is publish for any test or benchmark, into st and blobs.
+func publishTo(t testing.TB, st store.Store, blobs blob.Store, r release) *store.Release {
+	t.Helper()
 	ctx := context.Background()
 	files := map[string]string{"src/" + r.name + ".erl": "-module(" + r.name + ")."}
 	for n, b := range r.readme {
@@ -69,17 +78,14 @@ func (e *env) publish(r release) *store.Release {
 	var buf bytes.Buffer
 	res, err := tarball.Build(&buf, meta, list)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	key := fmt.Sprintf("tarballs/%s-%s-%x.tar", r.name, r.version, res.OuterChecksum[:6])
-	if _, err := e.site.Blobs.Put(ctx, key, bytes.NewReader(buf.Bytes())); err != nil {
-		e.t.Fatal(err)
-	}
-	if r.at.IsZero() {
-		r.at = e.clock.Now()
+	if _, err := blobs.Put(ctx, key, bytes.NewReader(buf.Bytes())); err != nil {
+		t.Fatal(err)
 	}
 	var rel *store.Release
-	err = e.store.Update(ctx, func(tx store.Tx) error {
+	err = st.Update(ctx, func(tx store.Tx) error {
 		pkg, err := tx.Package(ctx, r.name)
 		var storeLinks []store.Link
 		for _, l := range r.links {
@@ -120,7 +126,7 @@ func (e *env) publish(r release) *store.Release {
 		return nil
 	})
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return rel
 }
@@ -131,5 +137,3 @@ func cmpOr(a, b string) string {
 	}
 	return b
 }
-
-var _ blob.Store = (*blobfs.Store)(nil)
