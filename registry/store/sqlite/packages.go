@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/hexship/ship/registry/store"
 	"github.com/hexship/ship/registry/store/internal/sqlstore"
@@ -68,9 +70,14 @@ func (r reads) CountPackages(ctx context.Context, search string) (int64, error) 
 		return 0, fmt.Errorf("count packages: %w", err)
 	}
 	var n int64
-	if s.Pattern == "" {
+	switch phrase, ok := trigramPhrase(search); {
+	case s.Pattern == "":
 		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages`).Scan(&n)
-	} else {
+	case ok:
+		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages
+			WHERE id IN (SELECT rowid FROM packages_search WHERE packages_search MATCH ?2)
+			AND (name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\')`, s.Pattern, phrase).Scan(&n)
+	default:
 		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages INDEXED BY packages_name_search
 			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'`, s.Pattern).Scan(&n)
 	}
@@ -78,6 +85,16 @@ func (r reads) CountPackages(ctx context.Context, search string) (int64, error) 
 		return 0, fmt.Errorf("count packages: %w", err)
 	}
 	return n, nil
+}
+
+// trigramPhrase is search as an FTS5 phrase for the trigram index, and
+// whether the index can answer it: a trigram search needs at least three
+// characters.
+func trigramPhrase(search string) (string, bool) {
+	if utf8.RuneCountInString(search) < 3 || !utf8.ValidString(search) || strings.ContainsRune(search, 0) {
+		return "", false
+	}
+	return `"` + strings.ReplaceAll(search, `"`, `""`) + `"`, true
 }
 
 // searchQuery runs a search selecting cols from packages; no rows and no
@@ -92,12 +109,24 @@ func (r reads) searchQuery(ctx context.Context, q store.PackageQuery, cols strin
 	}
 	order := s.Order
 	args := []any{}
+	phrase, indexed := trigramPhrase(q.Search)
 	if s.Pattern != "" {
+		// ?2 and ?3 are named only by the relevance order; SQLite expects
+		// every argument up to the highest number used.
 		args = append(args, s.Pattern)
+		if s.Relevance || indexed {
+			args = append(args, s.Exact, s.Prefix)
+		}
 	}
 	if s.Relevance {
 		order = sqlstore.RelevanceOrder(`lower(name) = ?2`, `name LIKE ?3 ESCAPE '\'`, `name LIKE ?1 ESCAPE '\'`)
-		args = append(args, s.Exact, s.Prefix)
+	}
+	// With three characters or more the trigram index names the
+	// candidates; the LIKE keeps the store's matching rules exact.
+	candidates := ""
+	if indexed && s.Pattern != "" {
+		candidates = ` id IN (SELECT rowid FROM packages_search WHERE packages_search MATCH ?4) AND`
+		args = append(args, phrase)
 	}
 	limit := fmt.Sprintf(` LIMIT %d OFFSET %d`, s.Limit, s.Offset)
 	var query string
@@ -106,7 +135,7 @@ func (r reads) searchQuery(ctx context.Context, q store.PackageQuery, cols strin
 	} else {
 		query = `SELECT ` + cols + ` FROM packages WHERE id IN (
 			SELECT id FROM packages
-			WHERE name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\'
+			WHERE` + candidates + ` (name LIKE ?1 ESCAPE '\' OR description LIKE ?1 ESCAPE '\')
 			ORDER BY ` + order + limit + `)
 		ORDER BY ` + order
 	}

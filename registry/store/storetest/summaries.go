@@ -15,6 +15,7 @@ var summaryCases = []testCase{
 	{"CountPackages", testCountPackages},
 	{"AddDownloads", testAddDownloads},
 	{"ReleasesOf", testReleasesOf},
+	{"SearchFollowsChanges", testSearchFollowsChanges},
 }
 
 // Relevance puts the exact name first, then names starting with the
@@ -201,4 +202,26 @@ func testReleasesOf(t *testing.T, s store.Store) {
 	if len(got) != 0 {
 		t.Errorf("ReleasesOf(nil) = %v", got)
 	}
+}
+
+// Search follows a package's changes: a new description is found and the
+// old one no longer is; a deleted package is gone; a renamed (new)
+// package is found by its name.
+func testSearchFollowsChanges(t *testing.T, s store.Store) {
+	p := newPackage(t, s, "kettle", t0)
+	equal(t, "search before", search(t, s, store.PackageQuery{Search: "The kettle"}), []string{"kettle"})
+	p.Meta.Description = "Boils water quickly"
+	p.UpdatedAt = at(time.Hour)
+	update(t, s, func(tx store.Tx) error { return tx.UpdatePackage(ctx, p) })
+	equal(t, "old description", search(t, s, store.PackageQuery{Search: "The kettle"}), []string{})
+	equal(t, "new description", search(t, s, store.PackageQuery{Search: "WATER"}), []string{"kettle"})
+	n, err := s.CountPackages(ctx, "water")
+	must(t, err)
+	if n != 1 {
+		t.Errorf("CountPackages(water) = %d after the update", n)
+	}
+	update(t, s, func(tx store.Tx) error { return tx.DeletePackage(ctx, p.ID) })
+	equal(t, "after delete", search(t, s, store.PackageQuery{Search: "water"}), []string{})
+	newPackage(t, s, "kettle_two", t0)
+	equal(t, "a new package", search(t, s, store.PackageQuery{Search: "ttle_t", Sort: store.SortRelevance}), []string{"kettle_two"})
 }
