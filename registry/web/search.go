@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hexship/ship/registry/store"
 )
@@ -13,9 +14,9 @@ import (
 // searchPerPage is how many results a page of search shows.
 const searchPerPage = 30
 
-// maxSearchLen bounds the search text, in bytes: every search is a
-// substring match over the names and descriptions of every package, and
-// no package name is longer.
+// maxSearchLen bounds the search text, in characters (as the search
+// box's maxlength counts): a search is a substring match over names and
+// descriptions, and no package name is longer.
 const maxSearchLen = 100
 
 // registerSearch adds the package list, GET /packages?q=&sort=&page=. The
@@ -94,7 +95,7 @@ func (s *Site) searchPage(w http.ResponseWriter, r *http.Request) {
 	if d.Query != "" {
 		title = "Search: " + d.Query
 	}
-	if len(d.Query) > maxSearchLen {
+	if utf8.RuneCountInString(d.Query) > maxSearchLen {
 		d.TooLong = true
 		s.render(w, r, http.StatusBadRequest, "search", &page{Title: "Search", Data: d,
 			Error: "Search for at most " + strconv.Itoa(maxSearchLen) + " characters."})

@@ -233,4 +233,5 @@ func TestHomeSearches(t *testing.T) {
 	wantNames(t, b.get("/?q=plug"), "plug", "plug_cowboy", "plug_crypto", "cowboy_plug", "router")
 	wantText(t, b.get("/?q=+"), http.StatusOK, "Use it from a terminal")
 	wantText(t, b.get("/packages?q="+strings.Repeat("a", 101)), http.StatusBadRequest, "Search for at most 100 characters.")
+	wantText(t, b.get("/packages?q="+url.QueryEscape(strings.Repeat("é", 100))), http.StatusOK, "No package matches")
 }
