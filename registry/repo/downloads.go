@@ -31,7 +31,10 @@ type downloads struct {
 	// arms it only when it is false, so a fetch normally takes no lock.
 	armed atomic.Bool
 
-	mu     sync.Mutex // serialises flushes; guards timer and closed
+	flushing sync.Mutex // serialises flushes
+	// mu guards timer and closed; it is never held across a store write,
+	// so a fetch that arms the timer never waits for a flush.
+	mu     sync.Mutex
 	timer  *time.Timer
 	closed bool
 }
@@ -57,11 +60,6 @@ func (d *downloads) add(releaseID int64) {
 func (d *downloads) arm() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.armLocked()
-}
-
-// armLocked is arm with d.mu held.
-func (d *downloads) armLocked() {
 	if d.closed {
 		return
 	}
@@ -80,8 +78,8 @@ func (d *downloads) armLocked() {
 // while it runs go with the next flush: armed is cleared before the
 // counters are read, so such an add arms a new timer.
 func (d *downloads) flush(ctx context.Context) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	d.flushing.Lock()
+	defer d.flushing.Unlock()
 	d.armed.Store(false)
 	batch := map[int64]int64{}
 	d.counts.Range(func(k, v any) bool {
@@ -100,7 +98,7 @@ func (d *downloads) flush(ctx context.Context) error {
 			c.(*atomic.Int64).Add(n)
 		}
 		if d.armed.CompareAndSwap(false, true) {
-			d.armLocked()
+			d.arm()
 		}
 	}
 	return err

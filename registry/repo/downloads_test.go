@@ -159,3 +159,42 @@ func TestDownloadsFlushOnTimer(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// blockingStore holds every write until release is closed.
+type blockingStore struct {
+	store.Store
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *blockingStore) Update(ctx context.Context, fn func(tx store.Tx) error) error {
+	s.entered <- struct{}{}
+	<-s.release
+	return s.Store.Update(ctx, fn)
+}
+
+// A slow flush does not hold up serving: the fetch that arms the next
+// flush finishes while the write is still waiting.
+func TestDownloadsFetchNotHeldBySlowFlush(t *testing.T) {
+	f, _, h := downloadFixture(t)
+	bs := &blockingStore{Store: f.store, entered: make(chan struct{}, 1), release: make(chan struct{})}
+	f.repo.downloads = newDownloads(bs, 1<<62)
+	fetch(t, h, "GET", "/repo/tarballs/alpha-1.0.0.tar")
+	done := make(chan error, 1)
+	go func() { done <- f.repo.FlushDownloads(context.Background()) }()
+	<-bs.entered
+	if code := fetch(t, h, "GET", "/repo/tarballs/alpha-1.0.0.tar"); code != http.StatusOK {
+		t.Fatalf("GET during a flush: %d", code)
+	}
+	close(bs.release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repo.FlushDownloads(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	<-bs.entered
+	if r, _ := downloadsOf(t, f.store, "1.0.0"); r != 2 {
+		t.Fatalf("release downloads %d, want 2", r)
+	}
+}
