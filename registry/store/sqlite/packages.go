@@ -62,15 +62,20 @@ func (r reads) PackageSummaries(ctx context.Context, q store.PackageQuery) ([]st
 	return ps, nil
 }
 
-// CountPackages counts the matches of a search off the name index, which
+// CountPackages counts the matches of a search: among the trigram
+// index's candidates when there are few, else off the name index, which
 // holds the descriptions too.
 func (r reads) CountPackages(ctx context.Context, search string) (int64, error) {
 	s, _, err := sqlstore.PlanSearch(store.PackageQuery{Search: search})
 	if err != nil {
 		return 0, fmt.Errorf("count packages: %w", err)
 	}
+	phrase, ok, err := r.trigrams(ctx, search)
+	if err != nil {
+		return 0, fmt.Errorf("count packages: %w", err)
+	}
 	var n int64
-	switch phrase, ok := trigramPhrase(search); {
+	switch {
 	case s.Pattern == "":
 		err = r.q.QueryRowContext(ctx, `SELECT count(*) FROM packages`).Scan(&n)
 	case ok:
@@ -97,6 +102,28 @@ func trigramPhrase(search string) (string, bool) {
 	return `"` + strings.ReplaceAll(search, `"`, `""`) + `"`, true
 }
 
+// trigramLimit is the most candidates a search reads from the trigram
+// index. A search that common (a word in most descriptions) is quicker
+// without it: walking the sort's index stops after a page of matches,
+// where the trigram index would first list them all.
+const trigramLimit = 2000
+
+// trigrams is trigramPhrase(search) when the trigram index names fewer
+// than trigramLimit candidates for it, which one bounded lookup tells.
+func (r reads) trigrams(ctx context.Context, search string) (string, bool, error) {
+	phrase, ok := trigramPhrase(search)
+	if !ok {
+		return "", false, nil
+	}
+	var n int
+	err := r.q.QueryRowContext(ctx, `SELECT count(*) FROM (
+		SELECT rowid FROM packages_search WHERE packages_search MATCH ? LIMIT ?)`, phrase, trigramLimit).Scan(&n)
+	if err != nil {
+		return "", false, err
+	}
+	return phrase, n < trigramLimit, nil
+}
+
 // searchQuery runs a search selecting cols from packages; no rows and no
 // error when the page lies past any table.
 func (r reads) searchQuery(ctx context.Context, q store.PackageQuery, cols string) (*sql.Rows, error) {
@@ -109,7 +136,10 @@ func (r reads) searchQuery(ctx context.Context, q store.PackageQuery, cols strin
 	}
 	order := s.Order
 	args := []any{}
-	phrase, indexed := trigramPhrase(q.Search)
+	phrase, indexed, err := r.trigrams(ctx, q.Search)
+	if err != nil {
+		return nil, err
+	}
 	if s.Pattern != "" {
 		// ?2 and ?3 are named only by the relevance order; SQLite expects
 		// every argument up to the highest number used.
