@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"html/template"
 	"io"
 	"net/http"
@@ -255,5 +256,30 @@ func TestReadmeCacheEvictsLeastRecentlyUsed(t *testing.T) {
 	c.put("huge", readmeHTML{HTML: template.HTML(strings.Repeat("x", 1000))})
 	if _, ok := c.get("huge"); ok {
 		t.Error("an entry over the whole budget was kept")
+	}
+}
+
+func TestPackagePageShowsDownloads(t *testing.T) {
+	e := packageEnv(t)
+	ctx := context.Background()
+	pkg, err := e.store.Package(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := e.store.Release(ctx, pkg.ID, "1.1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.store.Release(ctx, pkg.ID, "0.9.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = e.store.Update(ctx, func(tx store.Tx) error { return tx.AddDownloads(ctx, map[int64]int64{rel.ID: 7, old.ID: 5}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := e.get("/packages/demo")
+	if want := `<dd id="downloads">7 of this version, 12 in all</dd>`; !strings.Contains(body, want) {
+		t.Errorf("page lacks %s", want)
 	}
 }
