@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -109,38 +107,6 @@ func TestKeyMadeOnTheWebsiteWorksOnTheAPIAtOnce(t *testing.T) {
 	}
 }
 
-// dashScreenshot saves the whole page as a PNG in $SHIPYARD_SCREENSHOTS
-// (else the test's temporary directory) and logs where.
-func dashScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("SHIPYARD_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
-
-// dashMain is the text of the page's <main>.
-func dashMain(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
-}
-
 // TestBrowserDashboardKeysAndDevices creates and revokes an API key and
 // logs a device out in a real Chromium, through sudo mode, and checks
 // the API's answer after each step.
@@ -177,7 +143,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`a[href="/packages/ada_lovelace"]`))); err != nil {
 		t.Fatalf("the dashboard lists the package: %v", err)
 	}
-	dashScreenshot(t, ctx, "dashboard")
+	browsertest.Screenshot(t, ctx, "dashboard")
 
 	// Create a key: the secret is shown once and works on the API.
 	err = chromedp.Do(ctx,
@@ -198,9 +164,9 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if got := dashWhoAmI(t, r, secret); got != "ada" {
 		t.Fatalf("the key shown authenticates as %q", got)
 	}
-	dashScreenshot(t, ctx, "dashboard-keys")
-	if !strings.Contains(dashMain(t, ctx), "api:read, api:write") {
-		t.Errorf("the key list does not show the permissions:\n%s", dashMain(t, ctx))
+	browsertest.Screenshot(t, ctx, "dashboard-keys")
+	if !strings.Contains(browsertest.MainText(t, ctx), "api:read, api:write") {
+		t.Errorf("the key list does not show the permissions:\n%s", browsertest.MainText(t, ctx))
 	}
 
 	// Revoke it after the 30 s a destructive action allows: sudo asks for
@@ -227,7 +193,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatalf("confirm and revoke: %v", err)
 	}
-	if text := dashMain(t, ctx); !strings.Contains(text, "The key was revoked") || !strings.Contains(text, "You have no API keys") {
+	if text := browsertest.MainText(t, ctx); !strings.Contains(text, "The key was revoked") || !strings.Contains(text, "You have no API keys") {
 		t.Errorf("after revoking, the page says:\n%s", text)
 	}
 	if got := dashWhoAmI(t, r, secret); got != "" {
@@ -257,10 +223,10 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if text := dashMain(t, ctx); !strings.Contains(text, "ci-laptop") || !strings.Contains(text, "api:read") {
+	if text := browsertest.MainText(t, ctx); !strings.Contains(text, "ci-laptop") || !strings.Contains(text, "api:read") {
 		t.Errorf("the devices page says:\n%s", text)
 	}
-	dashScreenshot(t, ctx, "dashboard-devices")
+	browsertest.Screenshot(t, ctx, "dashboard-devices")
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`form[action="/dashboard/sessions/revoke"] button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`.alert.notice`)),
@@ -268,7 +234,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatalf("log the device out: %v", err)
 	}
-	if text := dashMain(t, ctx); !strings.Contains(text, "No device is logged in") {
+	if text := browsertest.MainText(t, ctx); !strings.Contains(text, "No device is logged in") {
 		t.Errorf("after logging out, the page says:\n%s", text)
 	}
 	if got := dashWhoAmI(t, r, "Bearer "+tok.AccessToken); got != "" {
@@ -282,11 +248,11 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(r.URL+"/dashboard/log"), chromedp.WaitVisible(chromedp.CSS("table.log"))); err != nil {
 		t.Fatal(err)
 	}
-	text := dashMain(t, ctx)
+	text := browsertest.MainText(t, ctx)
 	for _, want := range []string{"API key created", "API key revoked", "Device authorized", "Device logged out", "Confirmed identity"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the security log lacks %q:\n%s", want, text)
 		}
 	}
-	dashScreenshot(t, ctx, "dashboard-log")
+	browsertest.Screenshot(t, ctx, "dashboard-log")
 }

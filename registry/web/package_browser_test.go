@@ -1,9 +1,6 @@
 package web
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -114,31 +111,9 @@ func TestBrowserPackagePageScreenshot(t *testing.T) {
 	if err != nil || !side {
 		t.Errorf("README and facts not side by side in a wide window (%v)", err)
 	}
-	packageScreenshot(t, ctx, "package-page")
+	browsertest.Screenshot(t, ctx, "package-page")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(400, 800), chromedp.Navigate(e.server.URL+"/packages/demo/0.9.0"), chromedp.WaitVisible(chromedp.CSS(".retired"))); err != nil {
 		t.Fatal(err)
 	}
-	packageScreenshot(t, ctx, "package-page-retired-narrow")
-}
-
-// packageScreenshot saves the whole page as a PNG in $SHIPYARD_SCREENSHOTS
-// (else the test's temporary directory) and logs where.
-func packageScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("SHIPYARD_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
+	browsertest.Screenshot(t, ctx, "package-page-retired-narrow")
 }

@@ -1,9 +1,6 @@
 package web
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -45,7 +42,7 @@ func TestBrowserSearchAndSort(t *testing.T) {
 	if got := names(); !slices.Equal(got, want) {
 		t.Fatalf("best match lists %v, want %v", got, want)
 	}
-	text := searchMain(t, ctx)
+	text := browsertest.MainText(t, ctx)
 	for _, s := range []string{"1–6 of 6 packages", "0.3.0", "Apache-2.0", "ada, grace", "2,500 downloads",
 		`Telemetry for <script>document.title="owned"</script> plugs`} {
 		if !strings.Contains(text, s) {
@@ -55,7 +52,7 @@ func TestBrowserSearchAndSort(t *testing.T) {
 	if title, err := chromedp.Run(ctx, chromedp.Title()); err != nil || title == "owned" {
 		t.Errorf("a description's script ran: title %q (%v)", title, err)
 	}
-	searchScreenshot(t, ctx, "search-results")
+	browsertest.Screenshot(t, ctx, "search-results")
 
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav.sorts a[href*="sort=downloads"]`)),
@@ -92,36 +89,4 @@ func TestBrowserSearchAndSort(t *testing.T) {
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != base+"/packages/plug_cowboy" {
 		t.Errorf("the result links to %q (%v)", loc, err)
 	}
-}
-
-// searchScreenshot saves the whole page as a PNG in $SHIPYARD_SCREENSHOTS
-// (else the test's temporary directory) and logs where.
-func searchScreenshot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	dir := os.Getenv("SHIPYARD_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(dir, name+".png")
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
-
-// searchMain is the text of the page's <main>.
-func searchMain(t *testing.T, ctx context.Context) string {
-	t.Helper()
-	text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return text
 }
