@@ -2,6 +2,8 @@ package shipyardtest
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
 	"testing"
 	"time"
 
@@ -94,4 +96,29 @@ func (r *Registry) Code(t testing.TB, secret string, offset int) string {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// WhoAmI asks the registry's API who an Authorization value (an API key,
+// or "Bearer " and an access token) belongs to; "" when it is refused.
+func (r *Registry) WhoAmI(t testing.TB, authorization string) string {
+	t.Helper()
+	req, err := http.NewRequest("GET", r.URL+"/api/users/me", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", authorization)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return ""
+	}
+	var me struct{ Username string }
+	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
+		t.Fatal(err)
+	}
+	return me.Username
 }

@@ -2,38 +2,11 @@ package shipyardtest_test
 
 import (
 	"context"
-	"encoding/json"
-	"net/http"
 	"testing"
 	"time"
 
 	"github.com/hexship/ship/internal/shipyardtest"
 )
-
-// username asks the registry who an Authorization value belongs to; ""
-// when it refuses it.
-func username(t *testing.T, r *shipyardtest.Registry, authorization string) string {
-	t.Helper()
-	req, err := http.NewRequest("GET", r.URL+"/api/users/me", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", authorization)
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return ""
-	}
-	var me struct{ Username string }
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
-		t.Fatal(err)
-	}
-	return me.Username
-}
 
 func TestKeysMadeInTheStoreAuthenticateOverHTTPAfterAReopen(t *testing.T) {
 	r := shipyardtest.Start(t)
@@ -41,10 +14,10 @@ func TestKeysMadeInTheStoreAuthenticateOverHTTPAfterAReopen(t *testing.T) {
 		t.Errorf("clock starts at %v, want %v", got, shipyardtest.DefaultStart)
 	}
 	key := r.AddKey(t, r.AddUser(t, "ada"), "laptop")
-	if got := username(t, r, key); got != "ada" {
+	if got := r.WhoAmI(t, key); got != "ada" {
 		t.Fatalf("the key authenticates as %q, want ada", got)
 	}
-	if got := username(t, r, "not a key"); got != "" {
+	if got := r.WhoAmI(t, "not a key"); got != "" {
 		t.Fatalf("a made-up key authenticates as %q", got)
 	}
 
@@ -56,7 +29,7 @@ func TestKeysMadeInTheStoreAuthenticateOverHTTPAfterAReopen(t *testing.T) {
 	if !again.Clock.Now().Equal(at) {
 		t.Errorf("StartAt: clock at %v, want %v", again.Clock.Now(), at)
 	}
-	if got := username(t, again, key); got != "ada" {
+	if got := again.WhoAmI(t, key); got != "ada" {
 		t.Fatalf("after reopening, the key authenticates as %q, want ada", got)
 	}
 }

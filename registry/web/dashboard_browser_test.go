@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"encoding/json"
 	"html"
 	"io"
 	"net/http"
@@ -27,31 +26,6 @@ import (
 // used with.
 
 const dashPassword = "correct horse battery staple"
-
-// dashWhoAmI asks the registry's API who an Authorization value belongs
-// to; "" when it refuses it.
-func dashWhoAmI(t *testing.T, r *shipyardtest.Registry, authorization string) string {
-	t.Helper()
-	req, err := http.NewRequest("GET", r.URL+"/api/users/me", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", authorization)
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return ""
-	}
-	var me struct{ Username string }
-	if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
-		t.Fatal(err)
-	}
-	return me.Username
-}
 
 var (
 	dashCSRFRe   = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -95,14 +69,14 @@ func TestKeyMadeOnTheWebsiteWorksOnTheAPIAtOnce(t *testing.T) {
 	if status != http.StatusCreated || m == nil {
 		t.Fatalf("create key: %d\n%s", status, body)
 	}
-	if got := dashWhoAmI(t, r, m[1]); got != "ada" {
+	if got := r.WhoAmI(t, m[1]); got != "ada" {
 		t.Fatalf("the new key authenticates as %q, want ada", got)
 	}
 	// Revoked (the sign-up's confirmation is still fresh): refused at once.
 	if status, body := dashPost(t, c, r.URL, "/dashboard/keys", "/dashboard/keys/revoke", url.Values{"name": {"ci"}}); status != http.StatusOK || !strings.Contains(body, "The key was revoked") {
 		t.Fatalf("revoke: %d\n%s", status, body)
 	}
-	if got := dashWhoAmI(t, r, m[1]); got != "" {
+	if got := r.WhoAmI(t, m[1]); got != "" {
 		t.Fatalf("the revoked key still authenticates as %q", got)
 	}
 }
@@ -161,7 +135,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := dashWhoAmI(t, r, secret); got != "ada" {
+	if got := r.WhoAmI(t, secret); got != "ada" {
 		t.Fatalf("the key shown authenticates as %q", got)
 	}
 	browsertest.Screenshot(t, ctx, "dashboard-keys")
@@ -180,7 +154,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatalf("revoke asks for sudo: %v", err)
 	}
-	if got := dashWhoAmI(t, r, secret); got != "ada" {
+	if got := r.WhoAmI(t, secret); got != "ada" {
 		t.Fatal("the key was revoked before the confirmation")
 	}
 	err = chromedp.Do(ctx,
@@ -196,7 +170,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if text := browsertest.MainText(t, ctx); !strings.Contains(text, "The key was revoked") || !strings.Contains(text, "You have no API keys") {
 		t.Errorf("after revoking, the page says:\n%s", text)
 	}
-	if got := dashWhoAmI(t, r, secret); got != "" {
+	if got := r.WhoAmI(t, secret); got != "" {
 		t.Fatalf("the revoked key still authenticates as %q", got)
 	}
 
@@ -213,7 +187,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := dashWhoAmI(t, r, "Bearer "+tok.AccessToken); got != "ada" {
+	if got := r.WhoAmI(t, "Bearer "+tok.AccessToken); got != "ada" {
 		t.Fatalf("the device's token authenticates as %q", got)
 	}
 	err = chromedp.Do(ctx,
@@ -237,7 +211,7 @@ func TestBrowserDashboardKeysAndDevices(t *testing.T) {
 	if text := browsertest.MainText(t, ctx); !strings.Contains(text, "No device is logged in") {
 		t.Errorf("after logging out, the page says:\n%s", text)
 	}
-	if got := dashWhoAmI(t, r, "Bearer "+tok.AccessToken); got != "" {
+	if got := r.WhoAmI(t, "Bearer "+tok.AccessToken); got != "" {
 		t.Fatal("the device's access token still works")
 	}
 	if _, err := o.Token(bg, oauth.TokenRequest{GrantType: oauth.GrantRefreshToken, ClientID: oauth.ShipClientID, RefreshToken: tok.RefreshToken}); err == nil {
