@@ -64,6 +64,11 @@ func (s *session) login(ctx context.Context, o loginOptions) (*auth.Credentials,
 
 	s.store = s.openStore(kind)
 	s.source = &auth.Source{API: s.api, Store: s.store, LockDir: s.dir, HTTP: s.http}
+	// The login this one replaces is revoked on the registry (best
+	// effort), so logging in again leaves no forgotten session behind.
+	if _, err := s.source.Load(); err == nil {
+		s.source.Logout(ctx)
+	}
 	if err := s.source.Save(creds); err != nil {
 		return nil, s.loginNeeded(err)
 	}
