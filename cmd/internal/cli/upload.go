@@ -64,7 +64,7 @@ func publishUpload(ctx context.Context, opts *PublishOptions) error {
 	}
 
 	c := s.client()
-	var result *publishResult
+	var pageURL string
 	err = s.write(ctx, opts.OTP, func(otp string) error {
 		bar := uploadBar(opts, res.Size)
 		r, err := c.Publish(ctx, name, bytes.NewReader(body.Bytes()), res.Size, opts.Replace, otp, func(sent int64) {
@@ -76,7 +76,7 @@ func publishUpload(ctx context.Context, opts *PublishOptions) error {
 			bar.Exit()
 		}
 		if err == nil {
-			result = &publishResult{url: r.HTMLURL}
+			pageURL = r.HTMLURL
 		}
 		return err
 	})
@@ -84,14 +84,12 @@ func publishUpload(ctx context.Context, opts *PublishOptions) error {
 		return err
 	}
 	fmt.Fprintf(ios.Out, "Published %s %s to %s\n", name, version, site)
-	if result.url != "" {
-		fmt.Fprintf(ios.Out, "  %s\n", result.url)
+	if pageURL != "" {
+		fmt.Fprintf(ios.Out, "  %s\n", pageURL)
 	}
 	fmt.Fprintf(ios.Out, "  Checksum: %s\n", hex.EncodeToString(res.OuterChecksum[:]))
 	return nil
 }
-
-type publishResult struct{ url string }
 
 // uploadBar is a byte progress bar on a terminal; nil elsewhere, so logs
 // of CI runs stay clean.
