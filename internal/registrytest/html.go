@@ -1,14 +1,15 @@
 package registrytest
 
 import (
-	"html"
 	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
-// A small HTML reader for the website commands: enough to find forms,
-// their fields and the words of shipyard's pages, which html/template
-// renders well-formed. It never fails: whatever it cannot make sense of
-// becomes text, and an element left open closes at the end.
+// The website commands read shipyard's pages through golang.org/x/net/html
+// (the HTML5 parsing algorithm browsers use) into a small tree with the
+// lookups they need: forms, their fields and the words of a page.
 
 // node is an element of a parsed page, or a text node (tag "").
 type node struct {
@@ -19,166 +20,42 @@ type node struct {
 	children []*node
 }
 
-// voidElements never have content or an end tag.
-var voidElements = map[string]bool{
-	"area": true, "base": true, "br": true, "col": true, "embed": true, "hr": true, "img": true,
-	"input": true, "link": true, "meta": true, "source": true, "track": true, "wbr": true,
-}
+// bodyContext parses pages as the content of <body>: no implied html,
+// head and body elements, just what the page holds.
+var bodyContext = &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 
-// rawElements hold text up to their end tag, markup and all.
-var rawElements = map[string]bool{"script": true, "style": true, "textarea": true, "title": true}
-
-// parseHTML reads a page into a tree under a "#root" node.
+// parseHTML reads a page into a tree under a "#root" node. It never
+// fails: the HTML5 algorithm makes sense of any input.
 func parseHTML(src string) *node {
 	root := &node{tag: "#root"}
-	cur := root
-	for i := 0; i < len(src); {
-		lt := strings.IndexByte(src[i:], '<')
-		if lt < 0 {
-			cur.addText(src[i:])
-			break
-		}
-		cur.addText(src[i : i+lt])
-		i += lt
-		rest := src[i:]
-		switch {
-		case strings.HasPrefix(rest, "<!--"):
-			end := strings.Index(rest[4:], "-->")
-			if end < 0 {
-				return root
-			}
-			i += 4 + end + 3
-		case strings.HasPrefix(rest, "</"):
-			end := strings.IndexByte(rest, '>')
-			if end < 0 {
-				return root
-			}
-			name, _ := tagName(rest[2:end])
-			i += end + 1
-			for n := cur; n != root; n = n.parent {
-				if n.tag == name {
-					cur = n.parent
-					break
-				}
-			}
-		case strings.HasPrefix(rest, "<!"), strings.HasPrefix(rest, "<?"):
-			end := strings.IndexByte(rest, '>')
-			if end < 0 {
-				return root
-			}
-			i += end + 1
-		case len(rest) > 1 && isASCIILetter(rest[1]):
-			el, size, selfClosing := parseTag(rest)
-			i += size
-			el.parent = cur
-			cur.children = append(cur.children, el)
-			switch {
-			case voidElements[el.tag], selfClosing:
-			case rawElements[el.tag]:
-				end := indexFold(src[i:], "</"+el.tag)
-				if end < 0 {
-					end = len(src) - i
-				}
-				el.addText(src[i : i+end])
-				i += end
-				if gt := strings.IndexByte(src[i:], '>'); gt >= 0 {
-					i += gt + 1
-				} else {
-					i = len(src)
-				}
-			default:
-				cur = el
-			}
-		default:
-			cur.addText("<")
-			i++
-		}
+	nodes, err := html.ParseFragment(strings.NewReader(src), bodyContext)
+	if err != nil { // only a failing reader, which a string is not
+		root.children = append(root.children, &node{text: src, parent: root})
+		return root
+	}
+	for _, n := range nodes {
+		adopt(root, n)
 	}
 	return root
 }
 
-// parseTag reads a start tag at the beginning of s ("<name ...>"): the
-// element, how many bytes it took, and whether it ended with "/>".
-func parseTag(s string) (el *node, size int, selfClosing bool) {
-	name, n := tagName(s[1:])
-	el = &node{tag: name, attrs: map[string]string{}}
-	i := 1 + n
-	for i < len(s) {
-		switch c := s[i]; {
-		case c == '>':
-			return el, i + 1, false
-		case c == '/' && i+1 < len(s) && s[i+1] == '>':
-			return el, i + 2, true
-		case isSpace(c), c == '/', c == '=', c == '"', c == '\'':
-			i++ // stray characters between attributes
-		default:
-			start := i
-			for i < len(s) && !isSpace(s[i]) && s[i] != '=' && s[i] != '>' && s[i] != '/' {
-				i++
-			}
-			key := strings.ToLower(s[start:i])
-			for i < len(s) && isSpace(s[i]) {
-				i++
-			}
-			value := ""
-			if i < len(s) && s[i] == '=' {
-				i++
-				for i < len(s) && isSpace(s[i]) {
-					i++
-				}
-				if i < len(s) && (s[i] == '"' || s[i] == '\'') {
-					q := s[i]
-					end := strings.IndexByte(s[i+1:], q)
-					if end < 0 {
-						end = len(s) - i - 1
-					}
-					value = s[i+1 : i+1+end]
-					i = min(len(s), i+1+end+1)
-				} else {
-					start := i
-					for i < len(s) && !isSpace(s[i]) && s[i] != '>' {
-						i++
-					}
-					value = s[start:i]
-				}
-			}
-			if _, seen := el.attrs[key]; !seen {
-				el.attrs[key] = html.UnescapeString(value)
+// adopt copies h and its descendants under into, keeping elements and
+// text; comments and doctypes are dropped.
+func adopt(into *node, h *html.Node) {
+	switch h.Type {
+	case html.TextNode:
+		into.children = append(into.children, &node{text: h.Data, parent: into})
+	case html.ElementNode:
+		n := &node{tag: strings.ToLower(h.Data), attrs: make(map[string]string, len(h.Attr)), parent: into}
+		for _, a := range h.Attr {
+			if _, dup := n.attrs[a.Key]; !dup { // the first of a repeated attribute wins, as in browsers
+				n.attrs[a.Key] = a.Val
 			}
 		}
-	}
-	return el, len(s), false
-}
-
-// tagName reads an element's name at the start of s, lowercased, and
-// its length.
-func tagName(s string) (string, int) {
-	n := 0
-	for n < len(s) && !isSpace(s[n]) && s[n] != '>' && s[n] != '/' {
-		n++
-	}
-	return strings.ToLower(s[:n]), n
-}
-
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'
-}
-
-func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
-
-// indexFold is strings.Index ignoring ASCII case.
-func indexFold(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if strings.EqualFold(s[i:i+len(sub)], sub) {
-			return i
+		into.children = append(into.children, n)
+		for c := h.FirstChild; c != nil; c = c.NextSibling {
+			adopt(n, c)
 		}
-	}
-	return -1
-}
-
-func (n *node) addText(s string) {
-	if s != "" {
-		n.children = append(n.children, &node{text: html.UnescapeString(s), parent: n})
 	}
 }
 
