@@ -171,18 +171,20 @@ func (a *API) require(r *http.Request, acc access) (*principal, error) {
 // the same session within its time step (the Hex client sends one code
 // for a release and its docs), never another session's.
 func (a *API) checkOTP(r *http.Request, p *principal) error {
-	enabled, err := a.TwoFactor.Enabled(ctx(r), p.user.ID)
-	if err != nil {
-		return err
-	}
-	if !enabled {
-		return errTOTPNotEnabled
-	}
 	code := r.Header.Get(api.HeaderOTP)
 	if code == "" {
+		// Without 2FA no code could help: say that rather than ask.
+		enabled, err := a.TwoFactor.Enabled(ctx(r), p.user.ID)
+		if err != nil {
+			return err
+		}
+		if !enabled {
+			return errTOTPNotEnabled
+		}
 		return errTOTPRequired
 	}
-	err = a.TwoFactor.Verify(ctx(r), p.user.ID, code, "oauth:"+strconv.FormatInt(p.session.ID, 10), clientIP(r))
+	// Verify reads the enrolment itself (ErrNotEnrolled without one).
+	err := a.TwoFactor.Verify(ctx(r), p.user.ID, code, "oauth:"+strconv.FormatInt(p.session.ID, 10), clientIP(r))
 	switch {
 	case errors.Is(err, twofactor.ErrThrottled):
 		return errTOTPThrottled
